@@ -1,0 +1,91 @@
+"""The one registry of keyboard actions.
+
+Every binding in the app comes from here, so the footer, the `?` help screen, the command palette and user
+keymaps (remapped by binding id through ``App.set_keymap``) all read the same list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action: its binding id (stable, used by keymaps), keys, Textual action and help text."""
+
+    id: str
+    keys: str
+    action: str
+    description: str
+    scope: str
+    show: bool = True
+    priority: bool = False
+    help: str = ""
+
+    def binding(self) -> Binding:
+        """The Textual binding for this action."""
+        return Binding(
+            self.keys,
+            self.action,
+            self.description,
+            show=self.show,
+            id=self.id,
+            priority=self.priority,
+            tooltip=self.help or self.description,
+        )
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    # App-wide
+    ActionSpec("app.quit", "q", "quit", "Quit", "app", help="Leave ecrtui"),
+    ActionSpec("app.help", "question_mark", "help", "Help", "app", help="Show every key"),
+    ActionSpec(
+        "app.palette",
+        "colon,ctrl+p",
+        "command_palette",
+        "Commands",
+        "app",
+        show=False,
+        help="Command palette",
+    ),
+    ActionSpec(
+        "app.errors", "exclamation_mark", "show_errors", "Errors", "app", show=False, help="Error log"
+    ),
+    ActionSpec(
+        "app.refresh", "r", "refresh", "Refresh", "app", help="Reload the focused pane, bypassing the cache"
+    ),
+    ActionSpec("app.next_pane", "tab", "focus_next_pane", "Next pane", "app", show=False),
+    ActionSpec("app.prev_pane", "shift+tab", "focus_previous_pane", "Previous pane", "app", show=False),
+    ActionSpec(
+        "app.copy_uri", "y", "copy_uri", "Copy URI", "app", help="Copy the image URI (tag form) via OSC 52"
+    ),
+    ActionSpec("app.copy_digest", "Y", "copy_digest", "Copy digest URI", "app", show=False),
+    ActionSpec("app.prev_tab", "left_square_bracket", "previous_tab", "Prev tab", "app", show=False),
+    ActionSpec("app.next_tab", "right_square_bracket", "next_tab", "Next tab", "app", show=False),
+    # Any list pane (the virtual table)
+    ActionSpec("table.down", "down,j", "cursor_down", "Down", "table", show=False),
+    ActionSpec("table.up", "up,k", "cursor_up", "Up", "table", show=False),
+    ActionSpec("table.top", "home,g", "cursor_top", "Top", "table", show=False),
+    ActionSpec("table.bottom", "end,G", "cursor_bottom", "Bottom", "table", show=False),
+    ActionSpec("table.page_down", "pagedown", "page_down", "Page down", "table", show=False),
+    ActionSpec("table.page_up", "pageup", "page_up", "Page up", "table", show=False),
+    ActionSpec("table.enter", "enter,l,right", "select_row", "Open", "table", help="Go into the selection"),
+    ActionSpec("table.back", "escape,h,left", "go_back", "Back", "table", show=False, help="Go back"),
+    ActionSpec(
+        "table.filter", "slash", "start_filter", "Filter", "table", help="Filter (substring and fuzzy)"
+    ),
+    ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", help="Cycle the sort order"),
+    ActionSpec("table.mark", "space", "toggle_mark", "Mark", "table", show=False, help="Mark images"),
+)
+
+
+def actions_for(scope: str) -> tuple[ActionSpec, ...]:
+    """Every action of one scope, in registry order."""
+    return tuple(spec for spec in ACTIONS if spec.scope == scope)
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    """The Textual bindings of one scope, for a widget's ``BINDINGS``."""
+    return [spec.binding() for spec in actions_for(scope)]
