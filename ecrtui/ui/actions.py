@@ -56,12 +56,29 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "app.refresh", "r", "refresh", "Refresh", "app", help="Reload the focused pane, bypassing the cache"
     ),
-    ActionSpec("app.next_pane", "tab", "focus_next_pane", "Next pane", "app", show=False),
-    ActionSpec("app.prev_pane", "shift+tab", "focus_previous_pane", "Previous pane", "app", show=False),
+    ActionSpec("app.next_pane", "tab", "focus_next_pane", "Next pane", "app", show=False, priority=True),
+    ActionSpec(
+        "app.prev_pane", "shift+tab", "focus_previous_pane", "Previous pane", "app", show=False, priority=True
+    ),
     ActionSpec(
         "app.copy_uri", "y", "copy_uri", "Copy URI", "app", help="Copy the image URI (tag form) via OSC 52"
     ),
     ActionSpec("app.copy_digest", "Y", "copy_digest", "Copy digest URI", "app", show=False),
+    ActionSpec(
+        "app.switch_region", "R", "switch_region", "Region", "app", help="Switch the open registry's region"
+    ),
+    ActionSpec(
+        "app.switch_profile",
+        "p",
+        "switch_profile",
+        "Profiles",
+        "app",
+        show=False,
+        help="Go to the registries",
+    ),
+    ActionSpec(
+        "app.back", "escape,h", "pane_back", "Back", "app", show=False, help="Back to the previous pane"
+    ),
     ActionSpec("app.prev_tab", "left_square_bracket", "previous_tab", "Prev tab", "app", show=False),
     ActionSpec("app.next_tab", "right_square_bracket", "next_tab", "Next tab", "app", show=False),
     # Any list pane (the virtual table)

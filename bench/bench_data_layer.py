@@ -1,0 +1,123 @@
+"""Time listing a large repository: EcrService pages (maxResults=1000) vs plain boto3 paging, and a cached revisit.
+
+Starts its own sandbox (``ecrtui sandbox --seed empty --scale-images N --latency-ms L``) in a subprocess, so the
+numbers include real HTTP and the simulated round-trip latency.
+
+    .venv/bin/python bench/bench_data_layer.py --images 10000 --latency-ms 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import boto3
+import botocore.session
+
+from ecrtui.ecr.cache import CachedEcr
+from ecrtui.ecr.service import EcrService
+
+REPOSITORY = "scale/images"
+REGISTRY = "111111111111"
+
+
+def start_sandbox(profiles: Path, images: int, latency_ms: int) -> subprocess.Popen[str]:
+    command = [
+        sys.executable, "-m", "ecrtui", "sandbox", "--port", "0", "--profiles-dir", str(profiles),
+        "--seed", "empty", "--scale-images", str(images), "--latency-ms", str(latency_ms),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    if not first.startswith("endpoint: "):
+        process.kill()
+        raise SystemExit(f"sandbox did not start: {first!r}")
+    return process
+
+
+def session(profiles: Path) -> boto3.Session:
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", str(profiles / "config"))
+    core.set_config_variable("credentials_file", str(profiles / "credentials"))
+    core.set_config_variable("profile", "demo-dev")
+    return boto3.Session(botocore_session=core)
+
+
+def timed(label: str, runs: int, fn: Callable[[], tuple[int, int]]) -> None:
+    times: list[float] = []
+    images = calls = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        images, calls = fn()
+        times.append(time.perf_counter() - started)
+    print(
+        f"{label:<44} {images:>7} images {calls:>5} calls  median {statistics.median(times) * 1000:8.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=10000)
+    parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        profiles = Path(tmp)
+        started = time.perf_counter()
+        process = start_sandbox(profiles, args.images, args.latency_ms)
+        print(
+            f"sandbox with {args.images} images, {args.latency_ms} ms latency, up in {time.perf_counter() - started:.1f} s"
+        )
+        try:
+            service = EcrService(session=session(profiles))
+            service.identity()
+
+            def ecrtui_pages() -> tuple[int, int]:
+                service.reset_call_counts()
+                count = sum(len(p) for p in service.iter_image_pages(REPOSITORY))
+                return count, service.total_calls
+
+            raw = session(profiles).client("ecr")
+            raw_calls = [0]
+            raw.meta.events.register("before-call", lambda **_: raw_calls.__setitem__(0, raw_calls[0] + 1))
+
+            def boto3_paginator(page_size: int | None) -> Callable[[], tuple[int, int]]:
+                def run() -> tuple[int, int]:
+                    raw_calls[0] = 0
+                    config = {"PageSize": page_size} if page_size else {}
+                    pages = raw.get_paginator("describe_images").paginate(
+                        registryId=REGISTRY, repositoryName=REPOSITORY, PaginationConfig=config
+                    )
+                    return sum(len(p["imageDetails"]) for p in pages), raw_calls[0]
+
+                return run
+
+            def first_page() -> tuple[int, int]:
+                service.reset_call_counts()
+                return len(next(service.iter_image_pages(REPOSITORY))), service.total_calls
+
+            cache = CachedEcr(service)
+            cache.list_images(REPOSITORY)
+
+            def cached_revisit() -> tuple[int, int]:
+                service.reset_call_counts()
+                return sum(len(p) for p in cache.iter_image_pages(REPOSITORY)), service.total_calls
+
+            timed("EcrService.iter_image_pages (1000/page)", args.runs, ecrtui_pages)
+            timed("  first page only (what the UI shows first)", args.runs, first_page)
+            timed("boto3 paginator, default page (100)", args.runs, boto3_paginator(None))
+            timed("boto3 paginator, PageSize=1000", args.runs, boto3_paginator(1000))
+            timed("CachedEcr revisit within the TTL", args.runs, cached_revisit)
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,472 @@
+"""``CachedEcr``: the service as the UI holds it, with TTL listings and content-addressed manifests and blobs.
+
+- Listings (repositories, images, policies, tags) live for ``ttl`` seconds of the injected ``clock``; a mutation
+  made through the cache invalidates every listing it touches; ``refresh=True`` bypasses and refills.
+- A paged listing is stored only once fully iterated (a cancelled or abandoned one is not), then replayed as the
+  same pages. If a mutation lands while a listing is being fetched, that listing is not stored.
+- Manifests and blobs are named by digest, so they never expire: a memory LRU, and optionally a disk store
+  (``default_cache_dir()``), both size-capped. Revisiting a repository within the TTL, or opening an image whose
+  manifest and config are cached, makes zero API calls.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from ecrtui.ecr.batches import BatchFailure, ManifestBatch
+from ecrtui.ecr.blobs import verify_digest
+from ecrtui.ecr.content_store import DiskStore, MemoryLru
+from ecrtui.ecr.details import ImageDetails, build_image_details
+from ecrtui.ecr.manifests import Manifest, ManifestError, Schema1Manifest, parse_manifest
+from ecrtui.ecr.models import ImageSummary, Registry, Repository
+from ecrtui.ecr.replication import ReplicationConfiguration
+from ecrtui.ecr.scans import ScanFindings
+from ecrtui.ecr.service import PAGE_SIZE, CallerIdentity, EcrService, TagStatus
+
+__all__ = ["CachedEcr"]
+
+T = TypeVar("T")
+Clock = Callable[[], float]
+
+DEFAULT_TTL = 300.0
+DEFAULT_MEMORY_CAP = 64 * 1024 * 1024
+DEFAULT_DISK_CAP = 512 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class _Entry:
+    value: Any
+    stored_at: float
+
+
+class CachedEcr:
+    """A caching front for an ``EcrService`` with the same read methods (plus ``refresh``) and mutations."""
+
+    def __init__(
+        self,
+        service: EcrService,
+        ttl: float = DEFAULT_TTL,
+        clock: Clock = time.monotonic,
+        disk_dir: Path | None = None,
+        disk_cap_bytes: int = DEFAULT_DISK_CAP,
+        memory_cap_bytes: int = DEFAULT_MEMORY_CAP,
+    ) -> None:
+        self.service = service
+        self.ttl = ttl
+        self._clock = clock
+        self._listings: dict[Hashable, _Entry] = {}
+        self._generations: dict[Hashable, int] = {}
+        self._lock = threading.Lock()
+        self._manifests: MemoryLru[Manifest] = MemoryLru(memory_cap_bytes // 2)
+        self._blobs: MemoryLru[bytes] = MemoryLru(memory_cap_bytes // 2)
+        self._disk = DiskStore(disk_dir, disk_cap_bytes) if disk_dir is not None else None
+
+    # -- pass-through facts -----------------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.service.read_only
+
+    @property
+    def call_counts(self) -> dict[str, int]:
+        return self.service.call_counts
+
+    def identity(self) -> CallerIdentity:
+        return self.service.identity()
+
+    def registry(self) -> Registry:
+        return self.service.registry()
+
+    # -- listing cache machinery ------------------------------------------------------------------------------
+
+    def _rid(self, registry_id: str | None) -> str:
+        return registry_id or self.service.account_id
+
+    def _fresh(self, key: Hashable) -> _Entry | None:
+        with self._lock:
+            entry = self._listings.get(key)
+            if entry is None:
+                return None
+            if self._clock() - entry.stored_at >= self.ttl:
+                del self._listings[key]
+                return None
+            return entry
+
+    def _generation(self, key: Hashable) -> int:
+        with self._lock:
+            return self._generations.setdefault(key, 0)
+
+    def _store(self, key: Hashable, value: Any, generation: int) -> None:
+        with self._lock:
+            if self._generations.get(key, 0) == generation:
+                self._listings[key] = _Entry(value, self._clock())
+
+    def invalidate(self, predicate: Callable[[tuple[Any, ...]], bool] | None = None) -> None:
+        """Forget listings (all, or those whose key matches); content by digest is kept."""
+        with self._lock:
+            keys = [k for k in self._listings.keys() | self._generations.keys() if isinstance(k, tuple)]
+            for key in keys:
+                if predicate is None or predicate(key):
+                    self._listings.pop(key, None)
+                    self._generations[key] = self._generations.get(key, 0) + 1
+
+    def _invalidate_keys(self, *keys: tuple[Any, ...]) -> None:
+        wanted = set(keys)
+        with self._lock:
+            for key in wanted:
+                self._listings.pop(key, None)
+                self._generations[key] = self._generations.get(key, 0) + 1
+
+    def _cached(self, key: tuple[Any, ...], loader: Callable[[], T], refresh: bool) -> T:
+        if not refresh:
+            entry = self._fresh(key)
+            if entry is not None:
+                value: T = entry.value
+                return value
+        generation = self._generation(key)
+        loaded = loader()
+        self._store(key, loaded, generation)
+        return loaded
+
+    def _cached_pages(
+        self,
+        key: tuple[Any, ...],
+        fetch: Callable[[], Iterator[list[T]]],
+        refresh: bool,
+        cancel: threading.Event | None,
+    ) -> Iterator[list[T]]:
+        if not refresh:
+            entry = self._fresh(key)
+            if entry is not None:
+                for page in entry.value:
+                    if cancel is not None and cancel.is_set():
+                        return
+                    yield list(page)
+                return
+        generation = self._generation(key)
+        pages: list[tuple[T, ...]] = []
+        for page in fetch():
+            pages.append(tuple(page))
+            yield page
+        if cancel is None or not cancel.is_set():
+            self._store(key, tuple(pages), generation)
+
+    # -- repositories -----------------------------------------------------------------------------------------
+
+    def iter_repository_pages(
+        self,
+        registry_id: str | None = None,
+        *,
+        refresh: bool = False,
+        cancel: threading.Event | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Iterator[list[Repository]]:
+        """Pages of repositories, replayed from the cache within the TTL."""
+        rid = self._rid(registry_id)
+        return self._cached_pages(
+            ("repositories", rid),
+            lambda: self.service.iter_repository_pages(rid, cancel=cancel, page_size=page_size),
+            refresh,
+            cancel,
+        )
+
+    def list_repositories(
+        self, registry_id: str | None = None, *, refresh: bool = False, cancel: threading.Event | None = None
+    ) -> list[Repository]:
+        return [r for p in self.iter_repository_pages(registry_id, refresh=refresh, cancel=cancel) for r in p]
+
+    def get_resource_tags(self, arn: str, *, refresh: bool = False) -> dict[str, str]:
+        return dict(
+            self._cached(("resource-tags", arn), lambda: self.service.get_resource_tags(arn), refresh)
+        )
+
+    def get_repository_policy(
+        self, name: str, registry_id: str | None = None, *, refresh: bool = False
+    ) -> str | None:
+        rid = self._rid(registry_id)
+        return self._cached(
+            ("repository-policy", rid, name), lambda: self.service.get_repository_policy(name, rid), refresh
+        )
+
+    def get_lifecycle_policy(
+        self, name: str, registry_id: str | None = None, *, refresh: bool = False
+    ) -> str | None:
+        rid = self._rid(registry_id)
+        return self._cached(
+            ("lifecycle-policy", rid, name), lambda: self.service.get_lifecycle_policy(name, rid), refresh
+        )
+
+    def get_replication_configuration(self, *, refresh: bool = False) -> ReplicationConfiguration:
+        return self._cached(
+            ("replication", self.service.account_id), self.service.get_replication_configuration, refresh
+        )
+
+    # -- images -----------------------------------------------------------------------------------------------
+
+    def iter_image_pages(
+        self,
+        repository_name: str,
+        registry_id: str | None = None,
+        *,
+        tag_status: TagStatus | None = None,
+        refresh: bool = False,
+        cancel: threading.Event | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Iterator[list[ImageSummary]]:
+        """Pages of images, replayed from the cache within the TTL."""
+        rid = self._rid(registry_id)
+        return self._cached_pages(
+            ("images", rid, repository_name, tag_status),
+            lambda: self.service.iter_image_pages(
+                repository_name, rid, tag_status=tag_status, cancel=cancel, page_size=page_size
+            ),
+            refresh,
+            cancel,
+        )
+
+    def list_images(
+        self,
+        repository_name: str,
+        registry_id: str | None = None,
+        *,
+        refresh: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> list[ImageSummary]:
+        pages = self.iter_image_pages(repository_name, registry_id, refresh=refresh, cancel=cancel)
+        return [i for p in pages for i in p]
+
+    def cached_images(
+        self, repository_name: str, registry_id: str | None = None
+    ) -> list[ImageSummary] | None:
+        """The complete, fresh image listing if cached (no call ever), else ``None``."""
+        entry = self._fresh(("images", self._rid(registry_id), repository_name, None))
+        if entry is None:
+            return None
+        return [i for page in entry.value for i in page]
+
+    def get_scan_findings(
+        self,
+        repository_name: str,
+        digest: str,
+        registry_id: str | None = None,
+        *,
+        refresh: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> ScanFindings:
+        rid = self._rid(registry_id)
+        return self._cached(
+            ("scan-findings", rid, repository_name, digest),
+            lambda: self.service.get_scan_findings(repository_name, digest, rid, cancel=cancel),
+            refresh,
+        )
+
+    # -- content by digest ------------------------------------------------------------------------------------
+
+    def _manifest_from_disk(self, digest: str) -> Manifest | None:
+        if self._disk is None:
+            return None
+        stored = self._disk.get("manifests", digest)
+        if stored is None:
+            return None
+        media_type, data = stored
+        try:
+            return parse_manifest(data, media_type or None)
+        except ManifestError:
+            return None
+
+    def cached_manifest(self, digest: str) -> Manifest | None:
+        """A manifest from memory or disk, never from the network."""
+        manifest = self._manifests.get(digest)
+        if manifest is None:
+            manifest = self._manifest_from_disk(digest)
+            if manifest is not None:
+                self._manifests.put(digest, manifest, len(manifest.raw))
+        return manifest
+
+    def _remember_manifest(self, digest: str, manifest: Manifest) -> None:
+        self._manifests.put(digest, manifest, len(manifest.raw))
+        # Schema 1 digests do not cover the stored bytes, so the disk store (which re-hashes) skips them.
+        if self._disk is not None and not isinstance(manifest, Schema1Manifest):
+            self._disk.put("manifests", digest, manifest.raw, manifest.media_type)
+
+    def get_manifests(
+        self, repository_name: str, digests: Iterable[str], registry_id: str | None = None
+    ) -> ManifestBatch:
+        """Manifests by digest: cached ones free, the rest in one BatchGetImage pass (chunks of 100)."""
+        wanted = list(dict.fromkeys(digests))
+        found: dict[str, Manifest] = {}
+        missing: list[str] = []
+        for digest in wanted:
+            manifest = self.cached_manifest(digest)
+            if manifest is None:
+                missing.append(digest)
+            else:
+                found[digest] = manifest
+        failures: tuple[BatchFailure, ...] = ()
+        if missing:
+            batch = self.service.get_manifests(repository_name, missing, registry_id)
+            for digest, manifest in batch.manifests.items():
+                self._remember_manifest(digest, manifest)
+                found[digest] = manifest
+            failures = batch.failures
+        return ManifestBatch(manifests={d: found[d] for d in wanted if d in found}, failures=failures)
+
+    def get_manifest(self, repository_name: str, reference: str, registry_id: str | None = None) -> Manifest:
+        """A manifest by digest (cached) or tag (always asked: tags move)."""
+        if reference.startswith("sha256:"):
+            return self.get_manifests(repository_name, [reference], registry_id).require(reference)
+        return self.service.get_manifest(repository_name, reference, registry_id)
+
+    def get_blob(
+        self,
+        repository_name: str,
+        digest: str,
+        registry_id: str | None = None,
+        *,
+        expected_size: int | None = None,
+        max_bytes: int | None = None,
+        cancel: threading.Event | None = None,
+    ) -> bytes:
+        """A blob by digest from memory, disk, or (verified) the registry."""
+        data = self._blobs.get(digest)
+        if data is None and self._disk is not None:
+            stored = self._disk.get("blobs", digest)
+            if stored is not None:
+                data = stored[1]
+                self._blobs.put(digest, data, len(data))
+        if data is not None:
+            return data
+        data = self.service.get_blob(
+            repository_name,
+            digest,
+            registry_id,
+            expected_size=expected_size,
+            max_bytes=max_bytes,
+            cancel=cancel,
+        )
+        verify_digest(data, digest)  # the service checked already; the cache never stores unverified bytes
+        self._blobs.put(digest, data, len(data))
+        if self._disk is not None:
+            self._disk.put("blobs", digest, data)
+        return data
+
+    def get_image_details(
+        self, repository: Repository, summary: ImageSummary, *, refresh: bool = False
+    ) -> ImageDetails:
+        """Inspector details; children's summaries come from the cached listing (no extra call)."""
+        if refresh:
+            self._forget_content(summary.digest)
+        listed = self.cached_images(repository.name, summary.registry_id or repository.registry_id) or []
+        return build_image_details(self, repository, summary, child_summaries={i.digest: i for i in listed})
+
+    def _forget_content(self, digest: str) -> None:
+        # Content never changes, but a refresh is the user saying "ask again": fetch and verify it anew.
+        self._manifests.discard(digest)
+        if self._disk is not None:
+            self._disk.discard("manifests", digest)
+
+    # -- mutations (pass-through, then invalidate what they touch) --------------------------------------------
+
+    def create_repository(self, name: str, registry_id: str | None = None, **options: Any) -> Repository:
+        rid = self._rid(registry_id)
+        try:
+            return self.service.create_repository(name, rid, **options)
+        finally:
+            self._invalidate_keys(("repositories", rid))
+
+    def delete_repository(self, name: str, registry_id: str | None = None, *, force: bool = False) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.delete_repository(name, rid, force=force)
+        finally:
+            self._invalidate_repository(rid, name, listing_too=True)
+
+    def set_tag_mutability(
+        self, name: str, mutability: Literal["MUTABLE", "IMMUTABLE"], registry_id: str | None = None
+    ) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.set_tag_mutability(name, mutability, rid)
+        finally:
+            self._invalidate_keys(("repositories", rid))
+
+    def tag_resource(self, arn: str, tags: Mapping[str, str]) -> None:
+        try:
+            self.service.tag_resource(arn, tags)
+        finally:
+            self._invalidate_keys(("resource-tags", arn))
+
+    def untag_resource(self, arn: str, keys: Iterable[str]) -> None:
+        try:
+            self.service.untag_resource(arn, keys)
+        finally:
+            self._invalidate_keys(("resource-tags", arn))
+
+    def set_repository_policy(self, name: str, policy_text: str, registry_id: str | None = None) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.set_repository_policy(name, policy_text, rid)
+        finally:
+            self._invalidate_keys(("repository-policy", rid, name))
+
+    def delete_repository_policy(self, name: str, registry_id: str | None = None) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.delete_repository_policy(name, rid)
+        finally:
+            self._invalidate_keys(("repository-policy", rid, name))
+
+    def add_tag(self, repository_name: str, digest: str, tag: str, registry_id: str | None = None) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.add_tag(repository_name, digest, tag, rid)
+        finally:
+            self._invalidate_repository(rid, repository_name)
+
+    def remove_tag(self, repository_name: str, tag: str, registry_id: str | None = None) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.remove_tag(repository_name, tag, rid)
+        finally:
+            self._invalidate_repository(rid, repository_name)
+
+    def remove_tags(
+        self, repository_name: str, tags: Sequence[str], registry_id: str | None = None
+    ) -> tuple[BatchFailure, ...]:
+        rid = self._rid(registry_id)
+        try:
+            return self.service.remove_tags(repository_name, tags, rid)
+        finally:
+            self._invalidate_repository(rid, repository_name)
+
+    def delete_image(self, repository_name: str, digest: str, registry_id: str | None = None) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.delete_image(repository_name, digest, rid)
+        finally:
+            self._invalidate_repository(rid, repository_name)
+
+    def delete_images(
+        self, repository_name: str, digests: Sequence[str], registry_id: str | None = None
+    ) -> tuple[BatchFailure, ...]:
+        rid = self._rid(registry_id)
+        try:
+            return self.service.delete_images(repository_name, digests, rid)
+        finally:
+            self._invalidate_repository(rid, repository_name)
+
+    def _invalidate_repository(self, rid: str, name: str, *, listing_too: bool = False) -> None:
+        """Image listings (every tag filter) and scan results of one repository; optionally the repo listing."""
+
+        def touches(key: tuple[Any, ...]) -> bool:
+            if listing_too and key == ("repositories", rid):
+                return True
+            return len(key) >= 3 and key[1] == rid and key[2] == name and key[0] != "resource-tags"
+
+        self.invalidate(touches)
+        self._invalidate_keys(("images", rid, name, None))

@@ -1,0 +1,71 @@
+"""Build boto3 sessions and clients from (profile, region, endpoint) with clear errors.
+
+Sessions are not thread-safe, clients are: build both on the calling (main) thread and share the clients with
+workers. Configuration problems (unknown profile, no region, no credentials) surface here, before any call, as
+``ConfigurationError`` / ``CredentialsError`` with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import boto3
+import botocore.exceptions as bce
+from botocore.config import Config
+
+from ecrtui.ecr.errors import ConfigurationError, CredentialsError, translate
+
+__all__ = ["ClientSettings", "make_client_config", "make_session", "require_credentials"]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    """Retry and timeout settings shared by every client the service builds."""
+
+    max_attempts: int = 6
+    """Total attempts per call (botocore adaptive mode: backoff with jitter plus client-side rate limiting)."""
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_pool_connections: int = 32
+    """Enough for the UI's workers and a copy job sharing one client."""
+
+
+def make_client_config(settings: ClientSettings | None = None) -> Config:
+    """The botocore ``Config`` for ECR and STS clients."""
+    s = settings or ClientSettings()
+    return Config(
+        retries={"mode": "adaptive", "total_max_attempts": s.max_attempts},
+        connect_timeout=s.connect_timeout,
+        read_timeout=s.read_timeout,
+        max_pool_connections=s.max_pool_connections,
+        tcp_keepalive=True,
+    )
+
+
+def make_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
+    """A session for ``profile`` (or the default chain) that is sure to have a region."""
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except bce.ProfileNotFound as exc:
+        raise ConfigurationError(
+            f"AWS profile '{profile}' is not in the AWS config files (see aws configure list-profiles)"
+        ) from exc
+    except bce.BotoCoreError as exc:
+        raise translate(exc) from exc
+    if not session.region_name:
+        who = f"profile '{profile}'" if profile else "the default AWS configuration"
+        raise ConfigurationError(f"No AWS region for {who}: pass --region or set 'region' in the profile")
+    return session
+
+
+def require_credentials(session: boto3.Session, profile: str | None = None) -> None:
+    """Fail now, with advice, when the credential chain finds nothing (instead of on the first call)."""
+    try:
+        credentials = session.get_credentials()
+    except bce.BotoCoreError as exc:
+        raise translate(exc) from exc
+    if credentials is None:
+        where = f"profile '{profile}'" if profile else "the default credential chain"
+        raise CredentialsError(
+            f"No AWS credentials found for {where}: configure the profile or log in (e.g. aws sso login)"
+        )

@@ -1,0 +1,74 @@
+"""ECR error codes moto does not raise, as moto service exceptions.
+
+moto serialises a ``ServiceException`` with its ``code`` as the AWS error type, so boto3 raises the typed
+exception (``client.exceptions.LayersNotFoundException``) exactly as it would against real ECR.
+"""
+
+from __future__ import annotations
+
+from moto.core.exceptions import ServiceException
+
+
+class EcrServiceError(ServiceException):
+    """Base of the sandbox's ECR errors; ``code`` is the ECR exception name."""
+
+    code = "ServerException"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class ImageDigestDoesNotMatchException(EcrServiceError):
+    code = "ImageDigestDoesNotMatchException"
+
+
+class InvalidLayerException(EcrServiceError):
+    code = "InvalidLayerException"
+
+
+class EmptyUploadException(EcrServiceError):
+    code = "EmptyUploadException"
+
+
+class LayerPartTooSmallException(EcrServiceError):
+    code = "LayerPartTooSmallException"
+
+
+class InvalidLayerPartException(EcrServiceError):
+    code = "InvalidLayerPartException"
+
+
+class UploadNotFoundException(EcrServiceError):
+    code = "UploadNotFoundException"
+
+
+class LayersNotFoundException(EcrServiceError):
+    code = "LayersNotFoundException"
+
+
+class ReferencedImagesNotFoundException(EcrServiceError):
+    code = "ReferencedImagesNotFoundException"
+
+
+class ImageTagAlreadyExistsException(EcrServiceError):
+    code = "ImageTagAlreadyExistsException"
+
+
+class ImageAlreadyExistsException(EcrServiceError):
+    code = "ImageAlreadyExistsException"
+
+
+class ImageNotFoundException(EcrServiceError):
+    code = "ImageNotFoundException"
+
+
+class InvalidParameterException(EcrServiceError):
+    code = "InvalidParameterException"
+
+
+class RepositoryNotFoundException(EcrServiceError):
+    code = "RepositoryNotFoundException"
+
+
+class LayerInaccessibleException(EcrServiceError):
+    code = "LayerInaccessibleException"

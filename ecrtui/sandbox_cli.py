@@ -1,0 +1,105 @@
+"""``ecrtui sandbox``: run the local ECR sandbox in the foreground.
+
+Only argparse here at import time: ``ecrtui --help`` builds this parser, and must not pay for moto, Flask or boto3.
+The first line printed is ``endpoint: http://HOST:PORT`` (the test fixtures wait for it), then the profiles and an
+``export`` line to paste.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+
+def add_sandbox_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``sandbox`` and its options on the top-level subparsers."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "sandbox",
+        help="run a local ECR sandbox (needs ecrtui[demo])",
+        description="Run a local Amazon ECR sandbox on loopback, with demo data and two AWS profiles.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, any free port)")
+    parser.add_argument("--seed", choices=("demo", "empty"), default="demo", help="initial data (default: demo)")
+    parser.add_argument(
+        "--profiles-dir", metavar="DIR", help="write DIR/config and DIR/credentials (default: a temporary dir)"
+    )
+    parser.add_argument(
+        "--url-ttl-seconds", type=int, default=600, metavar="S", help="lifetime of layer download URLs (600)"
+    )
+    net = parser.add_argument_group("network simulation")
+    net.add_argument("--latency-ms", type=int, default=0, metavar="N", help="added to every request")
+    net.add_argument("--bandwidth-mbps", type=float, default=None, metavar="N", help="per-stream blob limit")
+    net.add_argument("--fail-rate", type=float, default=0.0, metavar="F", help="fraction of calls that fail")
+    net.add_argument("--fail-seed", type=int, default=0, metavar="N", help="seed of the fault sequence")
+    scale = parser.add_argument_group("scale seeding (benchmarks)")
+    scale.add_argument("--scale-repos", type=int, default=0, metavar="N", help="add N repositories")
+    scale.add_argument("--scale-images", type=int, default=0, metavar="M", help="one repository with M images")
+    return parser
+
+
+def _options(args: argparse.Namespace) -> Any:
+    from ecrtui.sandbox.options import SandboxOptions
+
+    return SandboxOptions(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        url_ttl_seconds=args.url_ttl_seconds,
+        latency_ms=args.latency_ms,
+        bandwidth_mbps=args.bandwidth_mbps,
+        fail_rate=args.fail_rate,
+        fail_seed=args.fail_seed,
+        scale_repos=args.scale_repos,
+        scale_images=args.scale_images,
+    )
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    """Start the sandbox, print how to reach it, and serve until Ctrl-C or SIGTERM."""
+    options = _options(args)
+    try:
+        options.validate()
+    except ValueError as error:
+        print(f"ecrtui sandbox: {error}", file=sys.stderr)
+        return 2
+    try:
+        from ecrtui.sandbox.server import Sandbox
+    except ImportError as error:
+        print(f"ecrtui sandbox: needs the demo extra (pip install 'ecrtui[demo]'): {error}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    temporary = None if args.profiles_dir else tempfile.TemporaryDirectory(prefix="ecrtui-sandbox-profiles-")
+    directory = Path(args.profiles_dir) if args.profiles_dir else Path(temporary.name)  # type: ignore[union-attr]
+    sandbox = Sandbox(options)
+    try:
+        sandbox.start()
+    except OSError as error:
+        print(f"ecrtui sandbox: cannot listen on {options.host}:{options.port}: {error.strerror}", file=sys.stderr)
+        return 1
+    try:
+        files = sandbox.write_profiles(directory)
+        from ecrtui.sandbox.profiles import SANDBOX_PROFILES
+
+        lines = [f"endpoint: {sandbox.endpoint_url}"]
+        lines += [f"profile {p.name}: account {p.account_id}, region {p.region}" for p in SANDBOX_PROFILES]
+        lines.append(f"seeded in {sandbox.seed_seconds:.2f} s")
+        lines.append(files.export_line)
+        lines.append("Ctrl-C to stop.")
+        print("\n".join(lines), flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    finally:
+        sandbox.stop()
+        if temporary is not None:
+            temporary.cleanup()
+    return 0

@@ -1,0 +1,1 @@
+"""Screens: help, error log, region picker, confirm. One screen per module; import from the module."""

@@ -1,0 +1,56 @@
+"""Row filtering for the list panes: substring and fuzzy (subsequence) matching over precomputed search texts.
+
+Pure Python, no Textual, so it is unit-tested directly and benchmarked on 100,000 rows. The table keeps one
+lowercase search string per row; a query compiles once into a predicate that the table maps over those strings.
+
+Query syntax (typed after ``/``):
+
+- ``abc``: rows whose search text contains ``abc`` (case-insensitive);
+- ``abc def``: rows containing both ``abc`` and ``def``, in any order;
+- ``~abc``: fuzzy: rows with one word (tag, digest, name) containing ``a``, ``b`` and ``c`` in that order.
+  Matching within a word keeps a fuzzy tag query from matching letters scattered across a 64-hex digest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+FUZZY_PREFIX = "~"
+"""A query starting with this character is matched as a subsequence."""
+
+Matcher = Callable[[str], bool]
+
+
+def compile_query(query: str) -> Matcher | None:
+    """A predicate over lowercase search texts, or ``None`` when the query filters nothing."""
+    text = query.strip().lower()
+    if text.startswith(FUZZY_PREFIX):
+        return _fuzzy_matcher(text[len(FUZZY_PREFIX) :])
+    terms = text.split()
+    if not terms:
+        return None
+    if len(terms) == 1:
+        (term,) = terms
+        return lambda candidate: term in candidate
+    return lambda candidate: all(term in candidate for term in terms)
+
+
+def _fuzzy_matcher(text: str) -> Matcher | None:
+    """A subsequence-within-a-word match as a regex that never backtracks.
+
+    ``a[^b\\s]*+b[^c\\s]*+c`` takes each character at its first possible position inside the word, which is
+    enough to decide whether a subsequence exists; possessive quantifiers keep each attempt linear.
+    """
+    chars = [char for char in text if not char.isspace()]
+    if not chars:
+        return None
+    first, *rest = (re.escape(char) for char in chars)
+    pattern = first + "".join(f"[^{char}\\s]*+{char}" for char in rest)
+    search = re.compile(pattern).search
+    return lambda candidate: search(candidate) is not None
+
+
+def filter_indices(search_texts: Sequence[str], matcher: Matcher, indices: Iterable[int]) -> list[int]:
+    """The subset of ``indices`` whose search text matches, in the given order."""
+    return [index for index in indices if matcher(search_texts[index])]

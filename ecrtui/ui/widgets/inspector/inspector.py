@@ -1,0 +1,401 @@
+"""The image inspector: Summary, Manifest, Config, Layers and Platforms of one image.
+
+The inspector owns its load worker (latest selection wins) and a stack of opened images, so a platform child of
+an index can be opened in place and left again with ``esc`` while a breadcrumb shows where you are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, Self
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Focus
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
+from textual.worker import get_current_worker
+
+from ecrtui.ui.actions import ACTIONS
+from ecrtui.ui.messages import EcrFailed
+from ecrtui.ui.widgets.inspector.config_tab import ConfigTab
+from ecrtui.ui.widgets.inspector.layers_tab import LayersTab
+from ecrtui.ui.widgets.inspector.manifest_tab import ManifestTab
+from ecrtui.ui.widgets.inspector.platforms_tab import PlatformsTab
+from ecrtui.ui.widgets.inspector.summary_tab import SummaryTab
+from ecrtui.ui.widgets.inspector.view import (
+    child_label,
+    child_summary,
+    crumb_label,
+    details_for_child,
+)
+
+if TYPE_CHECKING:
+    from ecrtui.ecr.details import ChildImage, ImageDetails
+    from ecrtui.ecr.models import ImageSummary, Repository
+
+TAB_IDS: tuple[str, ...] = ("tab-summary", "tab-manifest", "tab-config", "tab-layers", "tab-platforms")
+"""The inspector tabs in the order ``[`` and ``]`` walk them."""
+
+_TAB_ACTION_IDS = ("app.prev_tab", "app.next_tab")
+
+
+class DetailsSource(Protocol):
+    """What ``Inspector.load`` needs from the data layer (``CachedEcr`` or ``EcrService``)."""
+
+    def get_image_details(self, repository: Repository, summary: ImageSummary) -> ImageDetails: ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Inspector(Vertical, can_focus=True):
+    """Everything about one image, in five tabs; ``show`` it details or let it ``load`` them.
+
+    Focusable so a pane cycle can land on it; focus is handed straight on to the visible tab's content (the
+    layers table, the JSON view...), so arrows and ``enter`` act on what is shown.
+    """
+
+    DEFAULT_CSS = (Path(__file__).parent / "inspector.tcss").read_text(encoding="utf-8")
+    """The styles live in ``inspector.tcss`` next to this file; loaded here so any app that mounts the
+    inspector gets them without listing the file in its ``CSS_PATH``."""
+
+    BINDINGS = [
+        *(spec.binding() for spec in ACTIONS if spec.id in _TAB_ACTION_IDS),
+        Binding("escape", "close_child", "Back to index", id="inspector.back"),
+    ]
+
+    class ChildSelected(Message):
+        """The user opened one platform (or attestation) of an index."""
+
+        def __init__(self, child: ChildImage) -> None:
+            self.child = child
+            """The chosen child of the index."""
+            super().__init__()
+
+    class DetailsLoaded(Message):
+        """The load worker has the details of the requested image."""
+
+        def __init__(self, details: ImageDetails, request: int, nested: bool) -> None:
+            self.details = details
+            self.request = request
+            """Which request this answers; older answers are dropped (latest selection wins)."""
+            self.nested = nested
+            """Whether the details open on top of the current image (a platform child)."""
+            super().__init__()
+
+    class LoadFailed(Message):
+        """The load worker failed; the message is one line a person understands."""
+
+        def __init__(self, message: str, request: int) -> None:
+            self.message = message
+            self.request = request
+            super().__init__()
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.clock = clock
+        """Where "now" comes from for relative times; tests pin it."""
+        self._stack: list[ImageDetails] = []
+        """Opened images: the selected one first, then any platform children opened from it."""
+        self._service: DetailsSource | None = None
+        """The data source of the last ``load``, reused to open platform children."""
+        self._request = 0
+        """Counter of load requests, so a slow answer to an old selection never replaces a newer one."""
+        self._opening_child = False
+        """Whether the pending load opens a platform child (a failure then returns to the index)."""
+        self._refocus = False
+        """Whether focus was inside the inspector when a load hid the tabs (it returns when they come back)."""
+        self.add_class("-empty")
+        self.border_title = "Inspector"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="inspector-breadcrumb", markup=False)
+        yield Static("Select an image to inspect it.", id="inspector-status", markup=False)
+        with TabbedContent(id="inspector-tabs", initial=TAB_IDS[0]):
+            with TabPane("Summary", id="tab-summary"):
+                yield SummaryTab()
+            with TabPane("Manifest", id="tab-manifest"):
+                yield ManifestTab()
+            with TabPane("Config", id="tab-config"):
+                yield ConfigTab()
+            with TabPane("Layers", id="tab-layers"):
+                yield LayersTab()
+            with TabPane("Platforms", id="tab-platforms"):
+                yield PlatformsTab()
+
+    # Typed accessors -------------------------------------------------------------------------------------
+
+    @property
+    def tabs(self) -> TabbedContent:
+        """The tab container."""
+        return self.query_one("#inspector-tabs", TabbedContent)
+
+    @property
+    def active_tab(self) -> str:
+        """The id of the visible tab (one of ``TAB_IDS``)."""
+        return self.tabs.active
+
+    @property
+    def details(self) -> ImageDetails | None:
+        """The image on screen (a platform child when one is open), or ``None``."""
+        return self._stack[-1] if self._stack else None
+
+    @property
+    def depth(self) -> int:
+        """How many images are stacked: 1 for a selected image, 2 once a platform child is open."""
+        return len(self._stack)
+
+    @property
+    def state(self) -> str:
+        """``empty``, ``loading``, ``error`` or ``ready``: what the inspector shows now."""
+        for state in ("loading", "error", "ready"):
+            if self.has_class(f"-{state}"):
+                return state
+        return "empty"
+
+    @property
+    def status_text(self) -> str:
+        """The text of the empty/loading/error line."""
+        return str(self.query_one("#inspector-status", Static).content)
+
+    # Public API ------------------------------------------------------------------------------------------
+
+    def show(self, details: ImageDetails) -> None:
+        """Show one image's details as the root of the inspector (any opened child is closed)."""
+        self._request += 1
+        self._stack = [details]
+        self._render_top()
+
+    def show_loading(self, message: str = "Loading image details…") -> None:
+        """Say that details are on their way (the tabs are hidden until they arrive)."""
+        self._refocus = self._refocus or self.has_focus_within
+        self._set_state("loading", message)
+        if self._refocus:
+            self.focus()  # the tabs are hidden: keep keys (esc, [ ]) with the inspector meanwhile
+
+    def show_error(self, message: str) -> None:
+        """Show a one-line failure in place of the tabs."""
+        self._set_state("error", message)
+
+    def clear(self) -> None:
+        """Forget the image: nothing selected."""
+        self._request += 1
+        self._stack = []
+        self.border_title = "Inspector"
+        self.border_subtitle = ""
+        self.set_class(False, "-nested")
+        self._set_state("empty", "Select an image to inspect it.")
+
+    def load(self, service: DetailsSource, repository: Repository, summary: ImageSummary) -> None:
+        """Fetch and show the details of ``summary`` in a worker; a newer ``load`` supersedes this one."""
+        self._service = service
+        self._request += 1
+        self._stack = []
+        self.show_loading()
+        self._load_details(service, repository, summary, self._request, nested=False)
+
+    def next_tab(self) -> None:
+        """Show the tab to the right (wrapping round)."""
+        self._step_tab(1)
+
+    def previous_tab(self) -> None:
+        """Show the tab to the left (wrapping round)."""
+        self._step_tab(-1)
+
+    def open_child(self, child: ChildImage) -> None:
+        """Open a platform child in place: fetched through the last service when possible."""
+        parent = self.details
+        if parent is None:
+            return
+        if self._service is not None:
+            self._request += 1
+            self._opening_child = True
+            self.show_loading(f"Loading {child_label(child)}…")
+            summary = child_summary(parent, child)
+            self._load_details(self._service, parent.repository, summary, self._request, nested=True)
+            return
+        try:
+            opened = details_for_child(parent, child)
+        except LookupError as error:
+            self.notify(str(error), title="Cannot open platform", severity="warning")
+            return
+        self._stack.append(opened)
+        self._render_top()
+
+    def close_child(self) -> bool:
+        """Go back from a platform child (opened or still loading) to its index; ``False`` if none is open."""
+        if self._opening_child and self._stack:
+            self._request += 1  # the pending answer is dropped when it arrives
+            self._render_top()
+            return True
+        if len(self._stack) < 2:
+            return False
+        self._request += 1
+        self._stack.pop()
+        self._render_top()
+        return True
+
+    def focus_content(self) -> None:
+        """Focus what the visible tab shows (its table or scroll view); stay here when nothing is shown."""
+        target = self._content_target()
+        if target is not None and target is not self.screen.focused:
+            target.focus()
+
+    def _content_target(self) -> Widget | None:
+        if not self.has_class("-ready"):
+            return None
+        content: dict[str, Widget] = {
+            "tab-summary": self.query_one(SummaryTab),
+            "tab-manifest": self.query_one(ManifestTab).json_view,
+            "tab-config": self.query_one(ConfigTab),
+            "tab-layers": self.query_one(LayersTab).table,
+            "tab-platforms": self.query_one(PlatformsTab).table,
+        }
+        target = content.get(self.active_tab)
+        if target is None or not target.display:
+            return self.tabs.query_one(Tabs)
+        return target
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Focus the visible tab's content when there is some, else the inspector itself."""
+        target = self._content_target()
+        if target is not None:
+            target.focus(scroll_visible)
+            return self
+        return super().focus(scroll_visible)
+
+    def on_focus(self, _event: Focus) -> None:
+        self.focus_content()
+
+    # Actions ---------------------------------------------------------------------------------------------
+
+    def action_next_tab(self) -> None:
+        self.next_tab()
+
+    def action_previous_tab(self) -> None:
+        self.previous_tab()
+
+    def action_close_child(self) -> None:
+        self.close_child()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``esc`` belongs to the inspector only while a child is open; otherwise the app's ``esc`` applies."""
+        if action == "close_child":
+            return len(self._stack) > 1 or (self._opening_child and bool(self._stack))
+        return True
+
+    # Worker and its messages -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="inspector-load", exit_on_error=False)
+    def _load_details(
+        self,
+        service: DetailsSource,
+        repository: Repository,
+        summary: ImageSummary,
+        request: int,
+        nested: bool,
+    ) -> None:
+        """Fetch details off the UI thread; only messages cross back."""
+        worker = get_current_worker()
+        try:
+            details = service.get_image_details(repository, summary)
+        except Exception as error:  # every failure becomes a message, never a traceback
+            if not worker.is_cancelled:
+                self.post_message(self.LoadFailed(_one_line(error), request))
+                self.post_message(EcrFailed(error, f"inspecting {summary.repository_name}@{summary.digest}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.DetailsLoaded(details, request, nested))
+
+    @on(DetailsLoaded)
+    def _on_details_loaded(self, message: DetailsLoaded) -> None:
+        message.stop()
+        if message.request != self._request:
+            return
+        if message.nested and self._stack:
+            self._stack.append(message.details)
+        else:
+            self._stack = [message.details]
+        self._render_top()
+
+    @on(LoadFailed)
+    def _on_load_failed(self, message: LoadFailed) -> None:
+        message.stop()
+        if message.request != self._request:
+            return
+        if self._opening_child and self._stack:
+            # The index is still worth showing: go back to it (the app's EcrFailed handler says what failed).
+            self._render_top()
+            return
+        self.show_error(message.message)
+
+    @on(PlatformsTab.ChildChosen)
+    def _on_child_chosen(self, message: PlatformsTab.ChildChosen) -> None:
+        message.stop()
+        self.post_message(self.ChildSelected(message.child))
+        self.open_child(message.child)
+
+    # Rendering -------------------------------------------------------------------------------------------
+
+    def _set_state(self, state: str, message: str) -> None:
+        if state != "loading":
+            self._opening_child = False
+        for name in ("empty", "loading", "error", "ready"):
+            self.set_class(name == state, f"-{name}")
+        self.query_one("#inspector-status", Static).update(message)
+
+    def _render_top(self) -> None:
+        details = self.details
+        if details is None:
+            self.clear()
+            return
+        had_focus = self.has_focus_within
+        now = self.clock()
+        self.query_one(SummaryTab).show(details, now)
+        self.query_one(ManifestTab).show(details)
+        self.query_one(ConfigTab).show(details)
+        self.query_one(LayersTab).show(details)
+        self.query_one(PlatformsTab).show(details)
+        self._update_breadcrumb()
+        self._set_state("ready", "")
+        # Return focus only if nothing else took it meanwhile (hiding the tabs leaves focus nowhere).
+        refocus = self._refocus and self.screen.focused in (None, self)
+        self._refocus = False
+        if had_focus or refocus:
+            self.call_after_refresh(self.focus_content)
+
+    def _update_breadcrumb(self) -> None:
+        nested = len(self._stack) > 1
+        self.set_class(nested, "-nested")
+        self.border_title = f"Inspector · {crumb_label(self._stack[-1])}" if self._stack else "Inspector"
+        self.border_subtitle = "esc: back to the index" if nested else ""
+        parts = [crumb_label(details) for details in self._stack]
+        crumb = Content(" ▸ ").join(Content(part) for part in parts)
+        self.query_one("#inspector-breadcrumb", Static).update(crumb)
+
+    def _step_tab(self, step: int) -> None:
+        current = self.tabs.active
+        index = TAB_IDS.index(current) if current in TAB_IDS else 0
+        self.tabs.active = TAB_IDS[(index + step) % len(TAB_IDS)]
+        if self.has_focus_within:
+            self.call_after_refresh(self.focus_content)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__

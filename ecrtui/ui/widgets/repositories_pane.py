@@ -1,0 +1,244 @@
+"""The Repositories pane: every repository of the open registry, the first page shown while the rest load.
+
+``load`` runs the pane's own exclusive thread worker over ``service.iter_repository_pages``; a newer ``load``
+cancels the older one, and pages from an older load are dropped by generation, so switching registries quickly
+never mixes two lists. Failures go up as ``EcrFailed`` for the App to notify and log.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Protocol
+
+from textual import on, work
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from ecrtui.ecr.errors import EcrError
+from ecrtui.ecr.models import Repository
+from ecrtui.ui.format import count, relative_time
+from ecrtui.ui.messages import EcrFailed
+from ecrtui.ui.table_model import Column, Row, SortOption
+from ecrtui.ui.widgets.table_pane import TablePane
+from ecrtui.ui.widgets.virtual_table import VirtualTable
+
+REPOSITORY_COLUMNS = (
+    Column("name", "Name", flex=1, min_width=12, priority=10),
+    Column("images", "Images", width=7, justify="right", priority=5),
+    Column("tags", "Tags", width=9, priority=3),
+    Column("created", "Created", width=14, priority=4),
+)
+
+
+class RepositorySource(Protocol):
+    """What the pane needs from the data layer (``CachedEcr`` provides it)."""
+
+    def iter_repository_pages(
+        self, registry_id: str | None = None, *, refresh: bool = False, cancel: threading.Event | None = None
+    ) -> Iterator[list[Repository]]: ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def repository_row(repository: Repository, now: datetime) -> Row:
+    """One repository row; immutable tags are highlighted because copies must skip, not overwrite."""
+    known = repository.image_count is not None
+    images = count(repository.image_count) if repository.image_count is not None else ""
+    mutability = "immutable" if repository.is_immutable else "mutable"
+    return Row(
+        repository.name,
+        (repository.name, images, mutability, relative_time(repository.created_at, now)),
+        search=repository.name,
+        cell_classes=("", "" if known else "dim", "accent" if repository.is_immutable else "dim", ""),
+    )
+
+
+def _created_newest(row: Row, created: Callable[[str], datetime | None]) -> tuple[int, float]:
+    when = created(row.key)
+    return (1, 0.0) if when is None else (0, -when.timestamp())
+
+
+class RepositoriesPane(TablePane):
+    """Lists repositories; ``enter`` posts ``RepositorySelected``, cursor moves ``RepositoryHighlighted``."""
+
+    class RepositoryHighlighted(Message):
+        """The cursor is on another repository (``None`` when the list is empty)."""
+
+        def __init__(self, repository: Repository | None) -> None:
+            super().__init__()
+            self.repository = repository
+
+    class RepositorySelected(Message):
+        """The user opened a repository."""
+
+        def __init__(self, repository: Repository) -> None:
+            super().__init__()
+            self.repository = repository
+
+    class RepositoriesLoaded(Message):
+        """Every page of the registry's repositories arrived (``count`` of them)."""
+
+        def __init__(self, registry_id: str | None, count: int) -> None:
+            super().__init__()
+            self.registry_id = registry_id
+            self.count = count
+
+    class BackRequested(Message):
+        """The user pressed ``esc``/``h`` with no filter to clear: the App moves left."""
+
+    class _Page(Message):
+        """Worker to pane: one page of repositories for load ``generation``."""
+
+        def __init__(self, generation: int, repositories: list[Repository], rows: list[Row]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.repositories = repositories
+            self.rows = rows
+
+    class _Finished(Message):
+        """Worker to pane: load ``generation`` ended (completely or not)."""
+
+        def __init__(self, generation: int, complete: bool) -> None:
+            super().__init__()
+            self.generation = generation
+            self.complete = complete
+
+    def __init__(
+        self, *, clock: Callable[[], datetime] = _utc_now, id: str | None = None, classes: str | None = None
+    ) -> None:
+        table = VirtualTable(REPOSITORY_COLUMNS, empty_text="No repositories in this registry")
+        super().__init__(table, id=id, classes=classes)
+        self._clock = clock
+        self._generation = 0
+        self._registry_id: str | None = None
+        self._repositories: dict[str, Repository] = {}
+        self._loading = False
+        table.set_sort_options(
+            [
+                SortOption("name A-Z", key=lambda row: row.key.lower()),
+                SortOption("created ↓", key=lambda row: _created_newest(row, self._created)),
+            ]
+        )
+        self.update_title()
+        self.update_subtitle()
+
+    @property
+    def repositories(self) -> list[Repository]:
+        """Repositories loaded so far, in the order ECR returned them."""
+        return list(self._repositories.values())
+
+    @property
+    def highlighted(self) -> Repository | None:
+        """The repository under the cursor."""
+        key = self.table.highlighted_key
+        return None if key is None else self._repositories.get(key)
+
+    @property
+    def is_loading(self) -> bool:
+        """Whether more pages are expected."""
+        return self._loading
+
+    def load(self, service: RepositorySource, registry_id: str | None, refresh: bool = False) -> None:
+        """List a registry's repositories (``refresh`` bypasses the cache); the newest call wins."""
+        self._generation += 1
+        self._registry_id = registry_id
+        self._repositories = {}
+        self._loading = True
+        self.table.clear()
+        self.table.set_loading(True)
+        self.update_title()
+        self._load(service, registry_id, refresh, self._generation)
+
+    def clear(self) -> None:
+        """Show nothing (no registry open) and forget any load in flight."""
+        self._generation += 1
+        self.workers.cancel_group(self, "repositories-load")
+        self._registry_id = None
+        self._repositories = {}
+        self._loading = False
+        self.table.clear()
+        self.table.set_loading(False)
+        self.update_title()
+
+    def set_image_count(self, name: str, images: int) -> None:
+        """Fill in a repository's image count once it is known (e.g. after its images loaded)."""
+        repository = self._repositories.get(name)
+        if repository is None or repository.image_count == images:
+            return
+        updated = repository.model_copy(update={"image_count": images})
+        self._repositories[name] = updated
+        self.table.update_row(repository_row(updated, self._clock()))
+
+    def update_title(self) -> None:
+        """``Repositories (42)``, with ``…`` while pages are still coming."""
+        more = "…" if self._loading else ""
+        self.border_title = f"Repositories ({self.counts_text()}{more})"
+
+    def _created(self, name: str) -> datetime | None:
+        repository = self._repositories.get(name)
+        return None if repository is None else repository.created_at
+
+    @work(thread=True, exclusive=True, group="repositories-load", exit_on_error=False)
+    def _load(
+        self, service: RepositorySource, registry_id: str | None, refresh: bool, generation: int
+    ) -> None:
+        """Thread worker: page through repositories, posting each page; never touches widgets."""
+        worker = get_current_worker()
+        complete = False
+        try:
+            now = self._clock()
+            for page in service.iter_repository_pages(
+                registry_id, refresh=refresh, cancel=worker.cancelled_event
+            ):
+                if worker.is_cancelled:
+                    return
+                self.post_message(self._Page(generation, page, [repository_row(r, now) for r in page]))
+            complete = not worker.is_cancelled
+        except EcrError as error:
+            self.post_message(EcrFailed(error, "listing repositories"))
+        finally:
+            self.post_message(self._Finished(generation, complete))
+
+    @on(_Page)
+    def _page_arrived(self, message: _Page) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        for repository in message.repositories:
+            self._repositories.setdefault(repository.name, repository)
+        self.table.append_rows(message.rows)
+        self.update_title()
+
+    @on(_Finished)
+    def _load_finished(self, message: _Finished) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._loading = False
+        self.table.set_loading(False)
+        self.update_title()
+        if message.complete:
+            self.post_message(self.RepositoriesLoaded(self._registry_id, len(self._repositories)))
+
+    @on(VirtualTable.RowHighlighted)
+    def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(
+            self.RepositoryHighlighted(None if event.key is None else self._repositories.get(event.key))
+        )
+
+    @on(VirtualTable.RowSelected)
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        repository = self._repositories.get(event.key)
+        if repository is not None:
+            self.post_message(self.RepositorySelected(repository))
+
+    @on(VirtualTable.BackRequested)
+    def _back(self, event: VirtualTable.BackRequested) -> None:
+        event.stop()
+        self.post_message(self.BackRequested())

@@ -1,0 +1,125 @@
+"""A bordered list pane: a ``VirtualTable`` plus the one-line filter input the pane owns.
+
+The Repositories and Images panes share this: ``/`` in the table opens the filter at the bottom of the pane,
+typing filters live, ``enter`` keeps the filter and returns to the table, ``esc`` clears it. The border subtitle
+says what is applied (sort, filter, marks) so a filtered list is never mistaken for the whole repository.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input
+
+from ecrtui.ui.format import count
+from ecrtui.ui.text_filter import FUZZY_PREFIX
+from ecrtui.ui.widgets.virtual_table import VirtualTable
+
+
+class FilterInput(Input):
+    """The pane's filter line; ``esc`` clears the filter (the table's ``esc`` means "back")."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="filter.clear"),
+    ]
+
+    class Cleared(Message):
+        """The user dismissed the filter with ``esc``."""
+
+    def action_clear_filter(self) -> None:
+        """Empty the line and tell the pane."""
+        self.value = ""
+        self.post_message(self.Cleared())
+
+
+class TablePane(Vertical):
+    """Base of the list panes: owns the table, the filter line and the border title/subtitle."""
+
+    def __init__(self, table: VirtualTable, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._table = table
+        self._filter = FilterInput(
+            placeholder=f"filter: words to find, or {FUZZY_PREFIX}fuzzy · enter keeps · esc clears",
+            classes="pane-filter",
+        )
+        self._filter.display = False
+
+    @property
+    def table(self) -> VirtualTable:
+        """The pane's table."""
+        return self._table
+
+    @property
+    def filter_input(self) -> FilterInput:
+        """The pane's filter line (hidden until ``/``)."""
+        return self._filter
+
+    def compose(self) -> ComposeResult:
+        yield self._table
+        yield self._filter
+
+    def focus(self, scroll_visible: bool = True) -> TablePane:
+        """Focusing the pane focuses its table."""
+        self._table.focus(scroll_visible)
+        return self
+
+    def counts_text(self) -> str:
+        """``1,234`` or ``12 of 1,234`` when a filter hides rows."""
+        shown, held = self._table.visible_count, self._table.row_count
+        if self._table.filter_query and shown != held:
+            return f"{count(shown)} of {count(held)}"
+        return count(held)
+
+    def update_subtitle(self) -> None:
+        """Show the applied sort, filter and marks under the pane."""
+        table = self._table
+        parts = []
+        if table.sort_label:
+            parts.append(f"sort: {table.sort_label}")
+        if table.filter_query:
+            parts.append(f"filter: {table.filter_query}")
+        if table.marked_keys:
+            parts.append(f"{count(len(table.marked_keys))} marked")
+        self.border_subtitle = " · ".join(parts)
+
+    @on(VirtualTable.FilterRequested)
+    def _open_filter(self, event: VirtualTable.FilterRequested) -> None:
+        event.stop()
+        self._filter.value = self._table.filter_query
+        self._filter.display = True
+        self._filter.focus()
+
+    @on(FilterInput.Changed)
+    def _filter_typed(self, event: FilterInput.Changed) -> None:
+        event.stop()
+        if event.input is self._filter:
+            self._table.set_filter(event.value)
+
+    @on(FilterInput.Submitted)
+    def _filter_kept(self, event: FilterInput.Submitted) -> None:
+        event.stop()
+        self._filter.display = False
+        self._table.focus()
+
+    @on(FilterInput.Cleared)
+    def _filter_cleared(self, event: FilterInput.Cleared) -> None:
+        event.stop()
+        self._table.set_filter("")
+        self._filter.display = False
+        self._table.focus()
+
+    @on(VirtualTable.FilterChanged)
+    @on(VirtualTable.SortChanged)
+    @on(VirtualTable.MarksChanged)
+    def _applied_changed(self, event: Message) -> None:
+        event.stop()
+        self.update_subtitle()
+        self.update_title()
+
+    def update_title(self) -> None:
+        """Subclasses say what they list and how many."""

@@ -1,0 +1,721 @@
+"""A virtual table: a Line-API ``ScrollView`` that renders only the rows on screen.
+
+Textual's ``DataTable`` builds every row up front (about 13 s with the UI frozen at 100,000 rows, the most images
+an ECR repository may hold). This table keeps rows as plain tuples of strings, renders a line only when it is
+visible (with a small line cache), appends pages without touching rows already shown, and filters and sorts an
+index array rather than the rows themselves, so a key press stays cheap while pages keep arriving.
+
+Everything about *what* a row means (images, repositories) belongs to the panes; this widget knows keys, cells,
+search texts, style names and sort keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ecrtui.ui.actions import bindings_for
+from ecrtui.ui.table_model import ROW_STYLES, Column, Row, SortOption
+from ecrtui.ui.text_filter import Matcher, compile_query, filter_indices
+
+__all__ = ["ROW_STYLES", "Column", "Row", "SortOption", "VirtualTable", "fit", "layout_columns"]
+
+MARKER_WIDTH = 2
+"""Cells taken by the mark column when marks are enabled."""
+MARK = "●"
+
+
+def layout_columns(columns: Sequence[Column], width: int) -> list[tuple[int, int]]:
+    """``(column index, width)`` pairs that fit ``width`` cells, one space between columns.
+
+    Fixed columns keep their width, flexible ones share the rest by ``flex``; if even the minimums do not fit,
+    the lowest-priority columns (rightmost first among equals) are dropped.
+    """
+    shown = list(range(len(columns)))
+
+    def minimum(index: int) -> int:
+        column = columns[index]
+        return column.width if column.width is not None else column.min_width
+
+    while len(shown) > 1 and sum(map(minimum, shown)) + len(shown) - 1 > width:
+        drop = min(reversed(shown), key=lambda index: columns[index].priority)
+        shown.remove(drop)
+    if not shown:
+        return []
+    widths = {index: minimum(index) for index in shown}
+    spare = width - sum(widths.values()) - (len(shown) - 1)
+    flexible = [index for index in shown if columns[index].width is None and columns[index].flex > 0]
+    if spare > 0 and flexible:
+        total_flex = sum(columns[index].flex for index in flexible)
+        given = 0
+        for index in flexible[:-1]:
+            share = spare * columns[index].flex // total_flex
+            widths[index] += share
+            given += share
+        widths[flexible[-1]] += spare - given
+    if spare < 0 and len(shown) == 1:
+        widths[shown[0]] = max(0, width)
+    return [(index, widths[index]) for index in shown]
+
+
+def fit(text: str, width: int, justify: Literal["left", "right"] = "left") -> str:
+    """``text`` padded or cut (with an ellipsis) to exactly ``width`` cells."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    if justify == "right":
+        return " " * (width - length) + text
+    return text + " " * (width - length)
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """A keyboard-first table for very long lists (see the module docstring)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("table"))
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--marker",
+        "virtual-table--message",
+        *(f"virtual-table--{name}" for name in ROW_STYLES),
+    }
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        height: 1fr;
+        & > .virtual-table--header { text-style: bold; color: $text-accent; background: $panel; }
+        & > .virtual-table--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .virtual-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .virtual-table--marker { color: $text-accent; text-style: bold; }
+        & > .virtual-table--message { color: $text-muted; text-style: italic; }
+        & > .virtual-table--dim { color: $text-muted; }
+        & > .virtual-table--bold { text-style: bold; }
+        & > .virtual-table--accent { color: $text-accent; }
+        & > .virtual-table--warning { color: $text-warning; }
+        & > .virtual-table--error { color: $text-error; }
+        & > .virtual-table--success { color: $text-success; }
+    }
+    """
+
+    class RowHighlighted(Message):
+        """The cursor moved onto another row (``key`` is ``None`` when the table is empty)."""
+
+        def __init__(self, table: VirtualTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table, for ``@on(..., "#id")`` selectors."""
+            return self.table
+
+    class RowSelected(Message):
+        """The user opened a row (enter, ``l``, right, or a click on the highlighted row)."""
+
+        def __init__(self, table: VirtualTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table, for ``@on(..., "#id")`` selectors."""
+            return self.table
+
+    class BackRequested(Message):
+        """The user asked to go back (esc, ``h``, left) with no filter left to clear."""
+
+        def __init__(self, table: VirtualTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table, for ``@on(..., "#id")`` selectors."""
+            return self.table
+
+    class FilterRequested(Message):
+        """The user pressed ``/``: the pane that owns the table opens its filter input."""
+
+        def __init__(self, table: VirtualTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table, for ``@on(..., "#id")`` selectors."""
+            return self.table
+
+    class FilterChanged(Message):
+        """The applied filter query changed (``""`` when cleared)."""
+
+        def __init__(self, table: VirtualTable, query: str) -> None:
+            super().__init__()
+            self.table = table
+            self.query = query
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table, for ``@on(..., "#id")`` selectors."""
+            return self.table
+
+    class SortChanged(Message):
+        """The order changed (``label`` is ``None`` for arrival order)."""
+
+        def __init__(self, table: VirtualTable, label: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.label = label
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table, for ``@on(..., "#id")`` selectors."""
+            return self.table
+
+    class MarksChanged(Message):
+        """The set of marked rows changed."""
+
+        def __init__(self, table: VirtualTable, keys: tuple[str, ...]) -> None:
+            super().__init__()
+            self.table = table
+            self.keys = keys
+
+        @property
+        def control(self) -> VirtualTable:
+            """The table, for ``@on(..., "#id")`` selectors."""
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        *,
+        markable: bool = False,
+        sort_options: Sequence[SortOption] = (),
+        empty_text: str = "Nothing here",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._columns: tuple[Column, ...] = tuple(columns)
+        self.markable = markable
+        """Whether ``space`` marks rows (a mark column is shown)."""
+        self.empty_text = empty_text
+        """What an empty table says once loading is over."""
+        self._sort_options: tuple[SortOption, ...] = tuple(sort_options)
+        self._sort_position = 0 if self._sort_options else -1
+        self._rows: list[Row] = []
+        self._search: list[str] = []
+        self._positions: dict[str, int] = {}
+        self._view: list[int] = []
+        self._sort_keys: list[Any] = []
+        self._query = ""
+        self._matcher: Matcher | None = None
+        self._cursor = 0
+        self._highlighted: str | None = None
+        self._marked: dict[str, None] = {}
+        self._loading = False
+        self._line_cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._column_layout: tuple[int, list[tuple[int, int]]] | None = None
+
+    # ------------------------------------------------------------------ read-only state
+
+    @property
+    def row_count(self) -> int:
+        """Rows held, whether or not the filter shows them."""
+        return len(self._rows)
+
+    @property
+    def visible_count(self) -> int:
+        """Rows the filter lets through."""
+        return len(self._view)
+
+    @property
+    def visible_keys(self) -> list[str]:
+        """Keys in display order (a copy: O(n), for tests and exports, not for rendering)."""
+        return [self._rows[index].key for index in self._view]
+
+    @property
+    def cursor(self) -> int:
+        """Position of the cursor among the visible rows."""
+        return self._cursor
+
+    @property
+    def highlighted_key(self) -> str | None:
+        """Key of the row under the cursor."""
+        if not self._view:
+            return None
+        return self._rows[self._view[self._cursor]].key
+
+    @property
+    def filter_query(self) -> str:
+        """The query currently applied (``""`` for none)."""
+        return self._query
+
+    @property
+    def sort_label(self) -> str | None:
+        """Name of the current order, ``None`` for arrival order."""
+        sort = self._current_sort
+        return sort.label if sort else None
+
+    @property
+    def marked_keys(self) -> tuple[str, ...]:
+        """Marked rows, in the order they were marked."""
+        return tuple(self._marked)
+
+    @property
+    def is_loading(self) -> bool:
+        """Whether the owner said more rows are on their way."""
+        return self._loading
+
+    def get_row(self, key: str) -> Row | None:
+        """The row with this key, if held."""
+        position = self._positions.get(key)
+        return None if position is None else self._rows[position]
+
+    # ------------------------------------------------------------------ commands from the owner
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the columns (rows must have as many cells)."""
+        self._columns = tuple(columns)
+        self._column_layout = None
+        self._invalidate()
+
+    def set_loading(self, loading: bool) -> None:
+        """Say whether more rows are coming; an empty table then reads "Loading…" instead of empty."""
+        if loading != self._loading:
+            self._loading = loading
+            if not self._view:
+                self.refresh()
+
+    def clear(self) -> None:
+        """Drop every row, the filter result and the marks (the query and sort order stay)."""
+        self._rows = []
+        self._search = []
+        self._positions = {}
+        self._view = []
+        self._sort_keys = []
+        self._cursor = 0
+        had_marks = bool(self._marked)
+        self._marked = {}
+        self._invalidate()
+        self._after_change(scroll_home=True)
+        if had_marks:
+            self.post_message(self.MarksChanged(self, ()))
+
+    def append_rows(self, rows: Iterable[Row]) -> None:
+        """Add a page of rows; only rows that land on screen are drawn.
+
+        Rows whose key is already held are ignored (a page may repeat after a retry).
+        """
+        start = len(self._rows)
+        for row in rows:
+            if row.key in self._positions:
+                continue
+            self._positions[row.key] = len(self._rows)
+            self._rows.append(row)
+            self._search.append(row.search_text.lower())
+        if len(self._rows) == start:
+            return
+        new = range(start, len(self._rows))
+        sort = self._current_sort
+        if sort is not None:
+            self._sort_keys.extend(sort.key(self._rows[index]) for index in new)
+        accepted = filter_indices(self._search, self._matcher, new) if self._matcher else list(new)
+        if not accepted:
+            return
+        if sort is None:
+            first_new = len(self._view)
+            self._view.extend(accepted)
+            self._after_append(first_new)
+            return
+        keep = self.highlighted_key
+        self._view.extend(accepted)
+        self._view.sort(key=self._sort_keys.__getitem__, reverse=sort.reverse)
+        self._line_cache.clear()
+        self._restore_cursor(keep)
+        self.refresh()
+        self._after_change()
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Replace every row, keeping the cursor on the same key and marks on rows that remain."""
+        keep = self.highlighted_key
+        marks_before = tuple(self._marked)
+        self._rows = []
+        self._search = []
+        self._positions = {}
+        for row in rows:
+            if row.key in self._positions:
+                continue
+            self._positions[row.key] = len(self._rows)
+            self._rows.append(row)
+            self._search.append(row.search_text.lower())
+        self._marked = {key: None for key in marks_before if key in self._positions}
+        self._rebuild_view(keep)
+        if tuple(self._marked) != marks_before:
+            self.post_message(self.MarksChanged(self, tuple(self._marked)))
+
+    def update_row(self, row: Row) -> None:
+        """Replace one row in place (same key), e.g. when a count becomes known."""
+        position = self._positions.get(row.key)
+        if position is None:
+            return
+        self._rows[position] = row
+        self._search[position] = row.search_text.lower()
+        self._line_cache.clear()
+        self.refresh()
+
+    def set_filter(self, query: str) -> None:
+        """Show only rows matching ``query`` (see ``ecrtui.ui.text_filter`` for the syntax)."""
+        if query == self._query:
+            return
+        keep = self.highlighted_key
+        self._query = query
+        self._matcher = compile_query(query)
+        self._rebuild_view(keep)
+        self.post_message(self.FilterChanged(self, query))
+
+    def set_sort_options(self, options: Sequence[SortOption], position: int = 0) -> None:
+        """Offer these orders to ``s`` and apply the one at ``position``."""
+        self._sort_options = tuple(options)
+        self._sort_position = position if options else -1
+        self._resort()
+
+    def cycle_sort(self) -> None:
+        """Apply the next order (wrapping around)."""
+        if not self._sort_options:
+            return
+        self._sort_position = (self._sort_position + 1) % len(self._sort_options)
+        self._resort()
+
+    def move_cursor(self, position: int) -> None:
+        """Put the cursor on a visible row (clamped) and scroll it into view."""
+        if not self._view:
+            self._cursor = 0
+            self._sync_highlight()
+            return
+        position = max(0, min(position, len(self._view) - 1))
+        previous = self._cursor
+        self._cursor = position
+        if previous != position:
+            self.refresh_line(previous + 1)
+            self.refresh_line(position + 1)
+        self._scroll_to_cursor()
+        self._sync_highlight()
+
+    def move_cursor_to_key(self, key: str) -> bool:
+        """Put the cursor on the row with this key; ``False`` if it is filtered out or absent."""
+        index = self._positions.get(key)
+        if index is None:
+            return False
+        try:
+            position = self._view.index(index)
+        except ValueError:
+            return False
+        self.move_cursor(position)
+        return True
+
+    def toggle_mark(self, key: str) -> None:
+        """Mark or unmark one row."""
+        if key in self._marked:
+            del self._marked[key]
+        elif key in self._positions:
+            self._marked[key] = None
+        else:
+            return
+        self._line_cache.clear()
+        self.refresh()
+        self.post_message(self.MarksChanged(self, tuple(self._marked)))
+
+    def clear_marks(self) -> None:
+        """Unmark every row."""
+        if self._marked:
+            self._marked = {}
+            self._line_cache.clear()
+            self.refresh()
+            self.post_message(self.MarksChanged(self, ()))
+
+    # ------------------------------------------------------------------ actions (keys from actions.py)
+
+    def action_cursor_down(self) -> None:
+        """Move down one row."""
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Move up one row."""
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_top(self) -> None:
+        """Jump to the first row."""
+        self.move_cursor(0)
+
+    def action_cursor_bottom(self) -> None:
+        """Jump to the last row loaded so far."""
+        self.move_cursor(len(self._view) - 1)
+
+    def action_page_down(self) -> None:
+        """Move down one screen."""
+        self.move_cursor(self._cursor + self._page_height)
+
+    def action_page_up(self) -> None:
+        """Move up one screen."""
+        self.move_cursor(self._cursor - self._page_height)
+
+    def action_select_row(self) -> None:
+        """Open the highlighted row."""
+        key = self.highlighted_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, key))
+
+    def action_go_back(self) -> None:
+        """Clear an applied filter first; otherwise ask the owner to go back."""
+        if self._query:
+            self.set_filter("")
+            return
+        self.post_message(self.BackRequested(self))
+
+    def action_start_filter(self) -> None:
+        """Ask the owning pane to open its filter input."""
+        self.post_message(self.FilterRequested(self))
+
+    def action_cycle_sort(self) -> None:
+        """Apply the next sort order."""
+        self.cycle_sort()
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted row, then move down (so holding space marks a run)."""
+        key = self.highlighted_key
+        if not self.markable or key is None:
+            return
+        self.toggle_mark(key)
+        self.move_cursor(self._cursor + 1)
+
+    # ------------------------------------------------------------------ events
+
+    def on_click(self, event: events.Click) -> None:
+        """A click highlights a row; a click on the highlighted row (or a double click) opens it."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        position = int(self.scroll_offset.y) + offset.y - 1
+        if position >= len(self._view):
+            return
+        event.stop()
+        if position == self._cursor or event.chain >= 2:
+            self.move_cursor(position)
+            self.action_select_row()
+        else:
+            self.move_cursor(position)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Column widths depend on the width."""
+        self._column_layout = None
+        self._line_cache.clear()
+        self._update_virtual_size()
+
+    def notify_style_update(self) -> None:
+        """Theme, focus or CSS changed: cached lines hold old styles."""
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    def on_focus(self) -> None:
+        """The cursor colour depends on focus."""
+        self._line_cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        """The cursor colour depends on focus."""
+        self._line_cache.clear()
+        self.refresh()
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        """Line 0 is the header; the rest show rows from the scroll offset."""
+        region = self.scrollable_content_region
+        width = region.width
+        if y == 0:
+            return self._render_header(width)
+        position = int(self.scroll_offset.y) + y - 1
+        if position >= len(self._view):
+            if y == 1 and not self._view:
+                return self._render_message(width)
+            return Strip.blank(width, self.rich_style)
+        index = self._view[position]
+        is_cursor = position == self._cursor
+        is_marked = bool(self._marked) and self._rows[index].key in self._marked
+        cache_key = (index, width, is_cursor, is_marked)
+        strip = self._line_cache.get(cache_key)
+        if strip is None:
+            strip = self._render_row(self._rows[index], width, is_cursor, is_marked)
+            self._line_cache.set(cache_key, strip)
+        return strip
+
+    def _render_header(self, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("virtual-table--header", partial=True)
+        parts: list[str] = [" " * MARKER_WIDTH] if self.markable else []
+        for index, column_width in self._layout(width):
+            column = self._columns[index]
+            parts.append(fit(column.label, column_width, column.justify))
+        text = fit(" ".join(parts), width)
+        return Strip([Segment(text, style)], width)
+
+    def _render_message(self, width: int) -> Strip:
+        if self._loading:
+            text = " Loading…"
+        elif self._query and self._rows:
+            text = f" No rows match {self._query!r} (esc clears the filter)"
+        else:
+            text = f" {self.empty_text}"
+        style = self.rich_style + self.get_component_rich_style("virtual-table--message", partial=True)
+        return Strip([Segment(fit(text, width), style)], width)
+
+    def _render_row(self, row: Row, width: int, is_cursor: bool, is_marked: bool) -> Strip:
+        row_style = self.rich_style
+        for name in row.classes:
+            row_style += self._style(name)
+        cursor_style = (
+            self.get_component_rich_style("virtual-table--cursor", partial=True) if is_cursor else None
+        )
+        segments: list[Segment] = []
+        used = 0
+        if self.markable:
+            marker_style = row_style + self._style("marker")
+            if cursor_style:
+                marker_style += cursor_style
+            segments.append(Segment(f"{MARK} " if is_marked else "  ", marker_style))
+            used += MARKER_WIDTH
+        gap_style = row_style + cursor_style if cursor_style else row_style
+        cells = row.cells
+        cell_classes = row.cell_classes
+        for number, (index, column_width) in enumerate(self._layout(width)):
+            if number:
+                segments.append(Segment(" ", gap_style))
+                used += 1
+            column = self._columns[index]
+            text = cells[index] if index < len(cells) else ""
+            style = row_style
+            if index < len(cell_classes) and cell_classes[index]:
+                style += self._style(cell_classes[index])
+            if cursor_style:
+                style += cursor_style
+            segments.append(Segment(fit(text, column_width, column.justify), style))
+            used += column_width
+        if used < width:
+            segments.append(Segment(" " * (width - used), gap_style))
+        return Strip(segments).crop(0, width)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"virtual-table--{name}", partial=True, default=Style())
+
+    def _layout(self, width: int) -> list[tuple[int, int]]:
+        available = width - (MARKER_WIDTH if self.markable else 0)
+        cached = self._column_layout
+        if cached is None or cached[0] != available:
+            cached = (available, layout_columns(self._columns, available))
+            self._column_layout = cached
+        return cached[1]
+
+    # ------------------------------------------------------------------ internals
+
+    @property
+    def _current_sort(self) -> SortOption | None:
+        if 0 <= self._sort_position < len(self._sort_options):
+            return self._sort_options[self._sort_position]
+        return None
+
+    @property
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def _resort(self) -> None:
+        keep = self.highlighted_key
+        self._rebuild_view(keep)
+        self.post_message(self.SortChanged(self, self.sort_label))
+
+    def _rebuild_view(self, keep: str | None) -> None:
+        """Recompute filter and order over every row, then put the cursor back on ``keep``."""
+        sort = self._current_sort
+        indices: Iterable[int] = range(len(self._rows))
+        view = filter_indices(self._search, self._matcher, indices) if self._matcher else list(indices)
+        if sort is not None:
+            self._sort_keys = [sort.key(row) for row in self._rows]
+            view.sort(key=self._sort_keys.__getitem__, reverse=sort.reverse)
+        else:
+            self._sort_keys = []
+        self._view = view
+        self._invalidate()
+        self._restore_cursor(keep)
+        self._after_change()
+
+    def _restore_cursor(self, keep: str | None) -> None:
+        position = 0
+        if keep is not None:
+            index = self._positions.get(keep)
+            if index is not None:
+                try:
+                    position = self._view.index(index)
+                except ValueError:
+                    position = 0
+        self._cursor = max(0, min(position, len(self._view) - 1))
+
+    def _after_append(self, first_new: int) -> None:
+        """Cheap path for unsorted appends: redraw rows only if new ones land on screen."""
+        self._update_virtual_size()
+        if first_new - int(self.scroll_offset.y) < self.scrollable_content_region.height:
+            self.refresh()
+        self._sync_highlight()
+
+    def _after_change(self, scroll_home: bool = False) -> None:
+        self._update_virtual_size()
+        if scroll_home:
+            self.scroll_to(y=0, animate=False)
+        else:
+            self._scroll_to_cursor()
+        self.refresh()
+        self._sync_highlight()
+
+    def _update_virtual_size(self) -> None:
+        size = Size(self.scrollable_content_region.width, len(self._view) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _scroll_to_cursor(self) -> None:
+        rows_on_screen = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_offset.y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + rows_on_screen:
+            self.scroll_to(y=self._cursor - rows_on_screen + 1, animate=False)
+
+    def _sync_highlight(self) -> None:
+        key = self.highlighted_key
+        if key != self._highlighted:
+            self._highlighted = key
+            self.post_message(self.RowHighlighted(self, key))
+
+    def _invalidate(self) -> None:
+        self._line_cache.clear()
+        self.refresh()

@@ -1,0 +1,109 @@
+"""End to end: ``ecrtui --demo`` in a real terminal (tmux), driven by real key presses, read off the screen.
+
+Runs on a private tmux socket so it never touches the user's tmux sessions. Every wait polls the screen for a
+condition with a deadline; nothing sleeps for a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)"),
+]
+
+DEADLINE_SECONDS = 60.0
+WIDTH, HEIGHT = 120, 36
+
+
+class Terminal:
+    """One tmux server on a private socket with one session running a command."""
+
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket = socket
+        self.session = session
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True, timeout=30
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.session)
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
+        """Poll the screen until ``condition`` holds; fail with the last screen after the deadline."""
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while True:
+            text = self.screen()
+            if condition(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; screen was:\n{text}")
+            time.sleep(0.1)  # polling interval, not a timing assumption
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    socket = f"ecrtui-e2e-{os.getpid()}"
+    session = "ecrtui"
+    exit_file = tmp_path / "exit-code"
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ECRTUI_", "TMUX"))}
+    env.update({"HOME": str(home), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"})
+    command = f"{sys.executable} -m ecrtui --demo; echo $? > {exit_file}"
+    subprocess.run(
+        ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
+         "-x", str(WIDTH), "-y", str(HEIGHT), command],
+        check=True, env=env, timeout=30,
+    )  # fmt: skip
+    term = Terminal(socket, session)
+    try:
+        yield term, exit_file
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30)
+
+
+def test_demo_navigates_with_real_keys(terminal: tuple[Terminal, Path]) -> None:
+    term, exit_file = terminal
+    first = term.wait_for(lambda s: "Registries" in s and "demo-dev" in s, "the first frame")
+    assert "ecrtui" in first
+
+    # The sandbox starts, boto3 loads, STS answers: the account shows and repositories list.
+    term.wait_for(lambda s: "111111111111" in s, "the demo-dev account in the header")
+    term.wait_for(lambda s: "Repositories" in s and "web" in s, "repositories of demo-dev")
+
+    term.keys("Enter")  # open the highlighted repository
+    term.wait_for(lambda s: "Images (" in s and "sha256:" in s, "images of the first repository")
+
+    term.keys("Enter")  # inspect the highlighted image
+    term.wait_for(lambda s: "dkr.ecr" in s, "the inspector summary with the image URI")
+
+    term.keys("]")  # next inspector tab: Manifest
+    term.wait_for(lambda s: "schemaVersion" in s, "the manifest JSON")
+
+    term.keys("?")
+    term.wait_for(lambda s: "app.quit" in s, "the help screen with binding ids")
+    term.keys("Escape")
+    term.wait_for(lambda s: "app.quit" not in s, "the help screen to close")
+
+    term.keys("q")
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not exit_file.exists() or not exit_file.read_text().strip():
+        assert time.monotonic() < deadline, "ecrtui did not exit after q"
+        time.sleep(0.1)
+    assert exit_file.read_text().strip() == "0"

@@ -1,0 +1,365 @@
+"""The App against the read-only demo sandbox: startup, navigation, keys, palette, clipboard, profiles, errors.
+
+Every test drives the real App (real panes, real data layer, HTTP to a sandbox subprocess) with a fixed clock,
+and waits on conditions, never on time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from textual.pilot import Pilot
+
+from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ui.actions import ACTIONS
+from ecrtui.ui.app import EcrTuiApp, image_uri
+from ecrtui.ui.screens.error_log import ErrorLogScreen
+from ecrtui.ui.screens.help import HelpScreen
+
+SIZE = (120, 36)
+
+
+def asynctest(scenario: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async test body with ``asyncio.run`` (fixtures pass through; no asyncio plugin needed)."""
+
+    @functools.wraps(scenario)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(scenario(*args, **kwargs))
+
+    return run
+
+
+MakeApp = Callable[..., EcrTuiApp]
+WaitFor = Callable[[Pilot[Any], Callable[[], object], str], Awaitable[None]]
+
+
+async def started(pilot: Pilot[Any], wait_for: WaitFor) -> EcrTuiApp:
+    """Wait until the open registry is identified and its repositories are listed."""
+    app = pilot.app
+    assert isinstance(app, EcrTuiApp)
+    await wait_for(pilot, lambda: app.header.account != "", "the account in the header")
+    await wait_for(
+        pilot, lambda: app.repositories.repositories and not app.repositories.is_loading, "repositories"
+    )
+    return app
+
+
+async def open_first_repository(pilot: Pilot[Any], wait_for: WaitFor) -> EcrTuiApp:
+    """From a started app: enter on the highlighted repository, wait for its images (and grouping)."""
+    app = await started(pilot, wait_for)
+    assert app.focused is app.repositories.table
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images")
+    return app
+
+
+async def inspected(pilot: Pilot[Any], app: EcrTuiApp, wait_for: WaitFor) -> None:
+    """Wait until the inspector shows the highlighted image."""
+
+    def shown() -> bool:
+        details = app.inspector.details
+        return app.image is not None and details is not None and details.summary.digest == app.image.digest
+
+    await wait_for(pilot, shown, "the inspector to show the highlighted image")
+
+
+@asynctest
+async def test_startup_shows_profile_account_region_and_every_profile(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        assert (app.header.profile, app.header.account, app.header.aws_region) == (
+            "demo-dev",
+            "111111111111",
+            "us-east-1",
+        )
+        assert [entry.profile for entry in app.registries.entries] == ["demo-dev", "demo-prod"]
+        assert app.registries.open_key is not None
+        assert app.registries.open_key.startswith("demo-dev|")
+        assert app.header.read_only is False
+        assert app.error_log == []
+
+
+@asynctest
+async def test_navigation_registry_to_inspector_and_back(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        assert app.repository is not None
+        assert app.images.repository == app.repository
+        assert app.focused is app.images.table
+        assert app.image is not None  # the cursor's image is highlighted as soon as rows arrive
+        await inspected(pilot, app, wait_for)
+
+        await pilot.press("j")
+        await inspected(pilot, app, wait_for)
+        assert app.image == app.images.highlighted
+
+        await pilot.press("enter")  # go into the inspector
+        assert app.focused is not None
+        assert app.inspector in app.focused.ancestors_with_self
+
+        await pilot.press("escape")  # back to images
+        assert app.focused is app.images.table
+        await pilot.press("escape")  # back to repositories
+        assert app.focused is app.repositories.table
+        await pilot.press("h")  # back to registries
+        assert app.focused is app.registries
+
+
+@asynctest
+async def test_tab_and_shift_tab_cycle_the_panes(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        assert app.focused is app.repositories.table
+        await pilot.press("tab")
+        assert app.focused is app.images.table
+        await pilot.press("tab")
+        assert app.focused is not None
+        assert app.inspector in app.focused.ancestors_with_self
+        await pilot.press("tab")
+        assert app.focused is app.registries
+        await pilot.press("shift+tab")
+        assert app.focused is not None
+        assert app.inspector in app.focused.ancestors_with_self
+
+
+@asynctest
+async def test_filter_and_sort_in_the_images_pane(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        table = app.images.table
+        total = table.visible_count
+        tagged = next(s for s in app.images.summaries if s.tags)
+        needle = tagged.tags[0]
+
+        await pilot.press("slash")
+        assert app.focused is app.images.filter_input
+        await pilot.press(*needle)
+        await wait_for(pilot, lambda: table.filter_query == needle, "the filter to apply")
+        assert 0 < table.visible_count <= total
+        await pilot.press("escape")
+        assert table.filter_query == ""
+        assert table.visible_count == total
+        assert app.focused is table
+
+        before = table.sort_label
+        await pilot.press("s")
+        assert table.sort_label != before
+
+
+@asynctest
+async def test_inspector_tabs_switch_with_brackets(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        await inspected(pilot, app, wait_for)
+        first = app.inspector.active_tab
+        await pilot.press("right_square_bracket")
+        second = app.inspector.active_tab
+        assert second != first
+        await pilot.press("left_square_bracket")
+        assert app.inspector.active_tab == first
+        await pilot.press("left_square_bracket")  # wraps round to the last tab
+        assert app.inspector.active_tab not in (first, second)
+
+
+@asynctest
+async def test_y_and_shift_y_copy_the_image_uri(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        table = app.images.table
+        # Put the cursor on a tagged image.
+        await wait_for(pilot, lambda: any(s.tags for s in app.images.summaries), "a tagged image")
+        tagged_key = next(k for k in table.visible_keys if (s := summary_for(app, k)) is not None and s.tags)
+        table.move_cursor_to_key(tagged_key)
+        await wait_for(
+            pilot, lambda: app.image is not None and app.image.tags, "the tagged image highlighted"
+        )
+        repository, image = app.repository, app.image
+        assert repository is not None
+        assert image is not None
+
+        await pilot.press("y")
+        assert app.clipboard == f"{repository.uri}:{image.tags[0]}"
+        assert ".dkr.ecr.us-east-1.amazonaws.com/" in app.clipboard
+        await pilot.press("Y")
+        assert app.clipboard == f"{repository.uri}@{image.digest}"
+        assert app.clipboard == image_uri(repository, image, digest_form=True)
+
+
+def summary_for(app: EcrTuiApp, key: str) -> Any:
+    """The summary behind a table key (keys may carry a parent prefix for index children)."""
+    return next((s for s in app.images.summaries if key.endswith(s.digest)), None)
+
+
+@asynctest
+async def test_profile_switch_shows_the_other_accounts_repositories(
+    make_app: MakeApp, demo_sandbox: Any, wait_for: WaitFor
+) -> None:
+    prod = demo_sandbox.session("demo-prod").client("ecr")
+    expected = sorted(r["repositoryName"] for r in prod.describe_repositories()["repositories"])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        dev_names = sorted(r.name for r in app.repositories.repositories)
+        await pilot.press("p")
+        assert app.focused is app.registries
+        await pilot.press("j", "enter")
+        await wait_for(pilot, lambda: app.header.account == "222222222222", "the prod account")
+        await wait_for(
+            pilot,
+            lambda: (
+                not app.repositories.is_loading
+                and sorted(r.name for r in app.repositories.repositories) == expected
+            ),
+            "prod repositories",
+        )
+        assert app.header.profile == "demo-prod"
+        assert app.header.aws_region == "eu-west-1"
+        assert dev_names != expected
+
+
+@asynctest
+async def test_palette_offers_context_commands(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        titles = [c.title for c in app.palette_commands()]
+        assert "aws: switch profile demo-prod" in titles
+        assert "aws: switch region" in titles
+        assert "view: refresh" in titles
+        assert "copy: image URI" not in titles  # no image highlighted yet
+        target = app.repositories.repositories[-1]
+        assert f"go: repository {target.name}" in titles
+
+        command = next(c for c in app.palette_commands() if c.title == f"go: repository {target.name}")
+        command.callback()
+        await wait_for(pilot, lambda: app.images.repository == target and not app.images.is_loading, "go")
+        assert app.repository == target
+
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "the palette")
+        await pilot.press("escape")
+
+
+@asynctest
+async def test_switch_region_reopens_the_registry_there(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RegionPickerScreen", "the region picker")
+        await pilot.press(*"eu-west-1", "enter")
+        await wait_for(pilot, lambda: app.header.aws_region == "eu-west-1", "the new region")
+        assert app.registry is not None
+        assert app.registry.region == "eu-west-1"
+        assert any(e.profile == "demo-dev" and e.region == "eu-west-1" for e in app.registries.entries)
+
+
+@asynctest
+async def test_help_lists_every_action_with_its_id(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        ids = [str(cell) for cell in screen._table().columns[3].cells]  # the table the screen renders
+        assert [spec.id for spec in ACTIONS if spec.id not in ids] == []
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@asynctest
+async def test_keymap_from_settings_remaps_by_binding_id(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app(settings=Settings(keymap={"app.help": "f1"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        await pilot.press("question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help on f1")
+
+
+@asynctest
+async def test_read_only_badge(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app(settings=Settings(read_only=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        assert app.header.read_only is True
+        assert "READ-ONLY" in app.header.render().plain
+        service = app.service_for(app.registry) if app.registry else None
+        assert service is not None
+        assert service.read_only is True
+
+
+@asynctest
+async def test_missing_repository_is_a_titled_notification_and_logged(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        real = app.repositories.repositories[0]
+        gone = real.model_copy(update={"name": "deleted-meanwhile", "uri": real.uri.rsplit("/", 1)[0] + "/x"})
+        app.open_repository(gone)
+        await wait_for(pilot, lambda: app.error_log, "the error")
+        entry = app.error_log[-1]
+        assert entry.title == "Not found"
+        assert "deleted-meanwhile" in entry.message or "deleted-meanwhile" in entry.context
+        assert any(n.title == "Not found" for n in app._notifications)
+
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorLogScreen), "the error log")
+        screen = app.screen
+        assert isinstance(screen, ErrorLogScreen)
+        assert screen.selected == entry
+        await pilot.press("c")
+        assert app.clipboard == entry.as_text()
+        assert "Not found" in app.clipboard
+
+
+@asynctest
+async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app(open_registry=RegistryEntry(profile="demo-dev", endpoint_url="http://127.0.0.1:9"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: any(e.title == "Network" for e in app.error_log), "a network error")
+        assert app.is_running
+
+
+@asynctest
+async def test_unexpected_failure_is_logged_not_raised(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        worker = app.run_worker(lambda: 1 / 0, thread=True, exit_on_error=False, name="boom")
+        await wait_for(pilot, lambda: any(e.title == "Unexpected error" for e in app.error_log), "the error")
+        entry = next(e for e in app.error_log if e.title == "Unexpected error")
+        assert "ZeroDivisionError" in entry.detail
+        assert worker.name in entry.context
+        assert app.is_running
+
+
+@asynctest
+async def test_narrow_terminal_hides_registries_until_asked(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, wait_for)
+        assert app.registries.display is False  # hidden: the lists get the 80 columns
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.registries.display is True
+        assert app.focused is app.registries
+        assert app.registries.region.width > 0
+        await pilot.press("enter")  # reopen demo-dev: focus goes to repositories, registries hide again
+        await wait_for(pilot, lambda: app.focused is app.repositories.table, "repositories focused")
+        assert app.registries.display is False
