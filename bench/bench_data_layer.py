@@ -109,11 +109,27 @@ def main() -> None:
                 service.reset_call_counts()
                 return sum(len(p) for p in cache.iter_image_pages(REPOSITORY)), service.total_calls
 
+            repository = service.get_repository(REPOSITORY)
+            sample = cache.list_images(REPOSITORY)[: args.runs]
+            cold = iter(sample)
+
+            def open_cold() -> tuple[int, int]:
+                service.reset_call_counts()
+                cache.get_image_details(repository, next(cold))
+                return 1, service.total_calls
+
+            def open_warm() -> tuple[int, int]:
+                service.reset_call_counts()
+                cache.get_image_details(repository, sample[0])
+                return 1, service.total_calls
+
             timed("EcrService.iter_image_pages (1000/page)", args.runs, ecrtui_pages)
             timed("  first page only (what the UI shows first)", args.runs, first_page)
             timed("boto3 paginator, default page (100)", args.runs, boto3_paginator(None))
             timed("boto3 paginator, PageSize=1000", args.runs, boto3_paginator(1000))
             timed("CachedEcr revisit within the TTL", args.runs, cached_revisit)
+            timed("open an image, manifest not cached", args.runs, open_cold)
+            timed("open the same image again (cached)", args.runs, open_warm)
         finally:
             process.terminate()
             process.wait(timeout=15)

@@ -25,9 +25,13 @@ def add_sandbox_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, any free port)")
-    parser.add_argument("--seed", choices=("demo", "empty"), default="demo", help="initial data (default: demo)")
     parser.add_argument(
-        "--profiles-dir", metavar="DIR", help="write DIR/config and DIR/credentials (default: a temporary dir)"
+        "--seed", choices=("demo", "empty"), default="demo", help="initial data (default: demo)"
+    )
+    parser.add_argument(
+        "--profiles-dir",
+        metavar="DIR",
+        help="write DIR/config and DIR/credentials (default: a temporary dir)",
     )
     parser.add_argument(
         "--url-ttl-seconds", type=int, default=600, metavar="S", help="lifetime of layer download URLs (600)"
@@ -39,7 +43,9 @@ def add_sandbox_parser(subparsers: Any) -> argparse.ArgumentParser:
     net.add_argument("--fail-seed", type=int, default=0, metavar="N", help="seed of the fault sequence")
     scale = parser.add_argument_group("scale seeding (benchmarks)")
     scale.add_argument("--scale-repos", type=int, default=0, metavar="N", help="add N repositories")
-    scale.add_argument("--scale-images", type=int, default=0, metavar="M", help="one repository with M images")
+    scale.add_argument(
+        "--scale-images", type=int, default=0, metavar="M", help="one repository with M images"
+    )
     return parser
 
 
@@ -81,7 +87,10 @@ def run_sandbox(args: argparse.Namespace) -> int:
     try:
         sandbox.start()
     except OSError as error:
-        print(f"ecrtui sandbox: cannot listen on {options.host}:{options.port}: {error.strerror}", file=sys.stderr)
+        print(
+            f"ecrtui sandbox: cannot listen on {options.host}:{options.port}: {error.strerror}",
+            file=sys.stderr,
+        )
         return 1
     try:
         files = sandbox.write_profiles(directory)

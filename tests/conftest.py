@@ -24,12 +24,11 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-_AWS_HOME = Path(tempfile.mkdtemp(prefix="ecrtui-tests-aws-"))
 for _name in [n for n in os.environ if n.startswith("AWS_") or n == "MOTO_ACCOUNT_ID"]:
     del os.environ[_name]
 # Point AWS tooling at empty files so nothing falls back to ~/.aws or instance metadata.
-os.environ["AWS_CONFIG_FILE"] = str(_AWS_HOME / "config")
-os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(_AWS_HOME / "credentials")
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +82,16 @@ class SandboxProcess:
                 self.process.wait(timeout=15)
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM if the test process dies, so no sandbox outlives a crashed run (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def start_sandbox(profiles_dir: Path, *args: str) -> SandboxProcess:
     """Start ``ecrtui sandbox`` with ``args``; return once it printed its endpoint (killed on failure)."""
     profiles_dir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +111,13 @@ def start_sandbox(profiles_dir: Path, *args: str) -> SandboxProcess:
     first_line = threading.Event()
     with tempfile.TemporaryFile(mode="w+") as stderr_file:
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr_file, text=True
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=stderr_file,
+            text=True,
+            preexec_fn=_die_with_parent,  # fixtures start sandboxes from the main thread
         )
 
         def drain() -> None:

@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from ecrtui.ecr.batches import BatchFailure, ManifestBatch
 from ecrtui.ecr.blobs import verify_digest
-from ecrtui.ecr.content_store import DiskStore, MemoryLru
+from ecrtui.ecr.content_store import DiskStore, MemoryLru, default_cache_dir
 from ecrtui.ecr.details import ImageDetails, build_image_details
 from ecrtui.ecr.manifests import Manifest, ManifestError, Schema1Manifest, parse_manifest
 from ecrtui.ecr.models import ImageSummary, Registry, Repository
@@ -28,7 +28,7 @@ from ecrtui.ecr.replication import ReplicationConfiguration
 from ecrtui.ecr.scans import ScanFindings
 from ecrtui.ecr.service import PAGE_SIZE, CallerIdentity, EcrService, TagStatus
 
-__all__ = ["CachedEcr"]
+__all__ = ["CachedEcr", "default_cache_dir"]
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -180,6 +180,22 @@ class CachedEcr:
     ) -> list[Repository]:
         return [r for p in self.iter_repository_pages(registry_id, refresh=refresh, cancel=cancel) for r in p]
 
+    def get_repository(
+        self, name: str, registry_id: str | None = None, *, refresh: bool = False
+    ) -> Repository:
+        """One repository (from a fresh full listing when there is one, else one call, cached for the TTL)."""
+        rid = self._rid(registry_id)
+        if not refresh:
+            listing = self._fresh(("repositories", rid))
+            if listing is not None:
+                for page in listing.value:
+                    for repository in page:
+                        if isinstance(repository, Repository) and repository.name == name:
+                            return repository
+        return self._cached(
+            ("repository", rid, name), lambda: self.service.get_repository(name, rid), refresh
+        )
+
     def get_resource_tags(self, arn: str, *, refresh: bool = False) -> dict[str, str]:
         return dict(
             self._cached(("resource-tags", arn), lambda: self.service.get_resource_tags(arn), refresh)
@@ -239,6 +255,12 @@ class CachedEcr:
     ) -> list[ImageSummary]:
         pages = self.iter_image_pages(repository_name, registry_id, refresh=refresh, cancel=cancel)
         return [i for p in pages for i in p]
+
+    def describe_images(
+        self, repository_name: str, references: Sequence[str], registry_id: str | None = None
+    ) -> list[ImageSummary]:
+        """Summaries for specific tags or digests: always asked (tags move)."""
+        return self.service.describe_images(repository_name, references, self._rid(registry_id))
 
     def cached_images(
         self, repository_name: str, registry_id: str | None = None
@@ -372,12 +394,30 @@ class CachedEcr:
 
     # -- mutations (pass-through, then invalidate what they touch) --------------------------------------------
 
-    def create_repository(self, name: str, registry_id: str | None = None, **options: Any) -> Repository:
+    def create_repository(
+        self,
+        name: str,
+        registry_id: str | None = None,
+        *,
+        tag_mutability: Literal["MUTABLE", "IMMUTABLE"] = "MUTABLE",
+        scan_on_push: bool = False,
+        encryption_type: Literal["AES256", "KMS"] = "AES256",
+        kms_key: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> Repository:
         rid = self._rid(registry_id)
         try:
-            return self.service.create_repository(name, rid, **options)
+            return self.service.create_repository(
+                name,
+                rid,
+                tag_mutability=tag_mutability,
+                scan_on_push=scan_on_push,
+                encryption_type=encryption_type,
+                kms_key=kms_key,
+                tags=tags,
+            )
         finally:
-            self._invalidate_keys(("repositories", rid))
+            self._invalidate_keys(("repositories", rid), ("repository", rid, name))
 
     def delete_repository(self, name: str, registry_id: str | None = None, *, force: bool = False) -> None:
         rid = self._rid(registry_id)
@@ -393,7 +433,7 @@ class CachedEcr:
         try:
             self.service.set_tag_mutability(name, mutability, rid)
         finally:
-            self._invalidate_keys(("repositories", rid))
+            self._invalidate_keys(("repositories", rid), ("repository", rid, name))
 
     def tag_resource(self, arn: str, tags: Mapping[str, str]) -> None:
         try:
@@ -461,12 +501,16 @@ class CachedEcr:
             self._invalidate_repository(rid, repository_name)
 
     def _invalidate_repository(self, rid: str, name: str, *, listing_too: bool = False) -> None:
-        """Image listings (every tag filter) and scan results of one repository; optionally the repo listing."""
+        """Image listings (every tag filter) and scan results of one repository; with ``listing_too`` (the
+        repository itself went away) everything about it and the registry's repository listing."""
+        image_keys = {"images", "scan-findings"}
 
         def touches(key: tuple[Any, ...]) -> bool:
             if listing_too and key == ("repositories", rid):
                 return True
-            return len(key) >= 3 and key[1] == rid and key[2] == name and key[0] != "resource-tags"
+            if len(key) < 3 or key[1] != rid or key[2] != name:
+                return False
+            return listing_too or key[0] in image_keys
 
         self.invalidate(touches)
         self._invalidate_keys(("images", rid, name, None))

@@ -8,6 +8,7 @@ directory so memory stays bounded, and reads are streamed in chunks.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import shutil
@@ -69,6 +70,7 @@ class BlobStore:
     def _directory(self) -> Path:
         if self._dir is None:
             self._dir = Path(tempfile.mkdtemp(prefix="ecrtui-sandbox-blobs-"))
+            atexit.register(self.close)  # also when the owner never calls stop()
         return self._dir
 
     def put(self, data: bytes, digest: str | None = None) -> str:

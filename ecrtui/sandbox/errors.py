@@ -72,3 +72,7 @@ class RepositoryNotFoundException(EcrServiceError):
 
 class LayerInaccessibleException(EcrServiceError):
     code = "LayerInaccessibleException"
+
+
+class LayerAlreadyExistsException(EcrServiceError):
+    code = "LayerAlreadyExistsException"

@@ -7,6 +7,7 @@ Used three ways: ``ecrtui sandbox`` (foreground process), ``ecrtui --demo`` (in-
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
 from ecrtui.sandbox import ecr_handlers, runtime
 from ecrtui.sandbox.accounts import create_profile_credentials
@@ -33,6 +34,20 @@ class QuietRequestHandler(MotoRequestHandler):
 
     def log(self, type: str, message: str, *args: Any) -> None:
         return None
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the listening socket ourselves: werkzeug would print and ``sys.exit`` on a busy port, which must
+    not happen inside ``ecrtui --demo``; here the caller gets an ``OSError`` to report in one line."""
+    listener = socket.socket(select_address_family(host, port), socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(128)
+    except OSError:
+        listener.close()
+        raise
+    return listener
 
 
 class Sandbox:
@@ -53,35 +68,46 @@ class Sandbox:
         host, port = self._server.server_address[:2]
         if isinstance(host, bytes):
             host = host.decode()
+        if ":" in host:  # IPv6 literal
+            host = f"[{host}]"
         return f"http://{host}:{port}"
 
     def start(self) -> Sandbox:
-        """Seed the registries, bind the port and serve in a daemon thread; return once requests succeed."""
+        """Bind the port, seed the registries and serve in a daemon thread; requests succeed on return.
+
+        Raises ``ValueError`` for bad options and ``OSError`` when the address cannot be bound (before seeding,
+        so a busy port fails fast).
+        """
         self.options.validate()
-        os.environ.pop("MOTO_ACCOUNT_ID", None)  # would force every request into one account
-        BackendDict.reset()
-        runtime.reset(runtime.Runtime(url_ttl_seconds=self.options.url_ttl_seconds))
-        ecr_handlers.install()
-        self.credentials = create_profile_credentials()
-        started = time.perf_counter()
-        self._seed()
-        self.seed_seconds = time.perf_counter() - started
-        dispatcher = DomainDispatcherApplication(create_backend_app)
-        for service in ("ecr", "sts"):
-            dispatcher.app_instances[service] = create_backend_app(service)
-        network = NetworkSimulator(
-            latency_ms=self.options.latency_ms,
-            bandwidth_mbps=self.options.bandwidth_mbps,
-            fail_rate=self.options.fail_rate,
-            fail_seed=self.options.fail_seed,
-        )
-        self._server = make_server(
-            self.options.host,
-            self.options.port,
-            SandboxApp(dispatcher, network),
-            threaded=True,
-            request_handler=QuietRequestHandler,
-        )
+        listener = _listen(self.options.host, self.options.port)
+        try:
+            os.environ.pop("MOTO_ACCOUNT_ID", None)  # would force every request into one account
+            BackendDict.reset()
+            runtime.reset(runtime.Runtime(url_ttl_seconds=self.options.url_ttl_seconds))
+            ecr_handlers.install()
+            self.credentials = create_profile_credentials()
+            started = time.perf_counter()
+            self._seed()
+            self.seed_seconds = time.perf_counter() - started
+            dispatcher = DomainDispatcherApplication(create_backend_app)
+            for service in ("ecr", "sts"):
+                dispatcher.app_instances[service] = create_backend_app(service)
+            network = NetworkSimulator(
+                latency_ms=self.options.latency_ms,
+                bandwidth_mbps=self.options.bandwidth_mbps,
+                fail_rate=self.options.fail_rate,
+                fail_seed=self.options.fail_seed,
+            )
+            self._server = make_server(
+                self.options.host,
+                self.options.port,
+                SandboxApp(dispatcher, network),
+                threaded=True,
+                request_handler=QuietRequestHandler,
+                fd=listener.fileno(),
+            )
+        finally:
+            listener.close()  # the server holds its own duplicate of the socket
         self._thread = threading.Thread(target=self._server.serve_forever, name="ecrtui-sandbox", daemon=True)
         self._thread.start()
         return self

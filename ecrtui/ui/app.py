@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Horizontal
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from ecrtui.config import RegistryEntry, Settings
@@ -27,26 +28,33 @@ from ecrtui.ui.backend import (
     DemoSandbox,
     ServiceFactory,
     import_backend,
+    import_panes,
     make_service_factory,
     start_demo_sandbox,
 )
 from ecrtui.ui.commands import EcrCommands, PaletteCommand
 from ecrtui.ui.error_report import ErrorEntry, make_entry
-from ecrtui.ui.messages import BackendImported, EcrFailed, RegistryIdentified, SandboxStarted, StartupFailed
+from ecrtui.ui.messages import (
+    BackendImported,
+    EcrFailed,
+    PanesImported,
+    RegistryIdentified,
+    SandboxStarted,
+    StartupFailed,
+)
 from ecrtui.ui.profiles import AwsFiles, read_profiles
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
 from ecrtui.ui.screens.region_picker import RegionPickerScreen
 from ecrtui.ui.widgets.header_bar import HeaderBar
-from ecrtui.ui.widgets.images_pane import ImagesPane
-from ecrtui.ui.widgets.inspector.inspector import Inspector
 from ecrtui.ui.widgets.registries_pane import RegistriesPane, entry_key, entry_name
-from ecrtui.ui.widgets.repositories_pane import RepositoriesPane
-from ecrtui.ui.widgets.table_pane import TablePane
 
 if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr
     from ecrtui.ecr.models import ImageSummary, Repository
+    from ecrtui.ui.widgets.images_pane import ImagesPane
+    from ecrtui.ui.widgets.inspector.inspector import Inspector
+    from ecrtui.ui.widgets.repositories_pane import RepositoriesPane
 
 INSPECT_DELAY = 0.15
 """Seconds the image cursor must rest before the inspector loads: holding ``j`` fires one load, not 100."""
@@ -55,6 +63,8 @@ NARROW_WIDTH = 100
 WIDE_WIDTH = 170
 """From this width the inspector sits beside the lists instead of below them."""
 DEMO_PROFILE = "demo-dev"
+ERROR_TOAST_SECONDS = 10
+"""Errors stay on screen longer than the default toast: they are worth reading."""
 
 
 def _utc_now() -> datetime:
@@ -101,10 +111,10 @@ class EcrTuiApp(App[int]):
         self._demo_dir = demo_dir
         self._open_request = open_registry or (RegistryEntry(profile=DEMO_PROFILE) if demo_dir else None)
         self._service_factory = service_factory
-        self._injected_factory = service_factory is not None
         self._services: dict[str, CachedEcr] = {}
         self._sandbox: DemoSandbox | None = None
         self._backend_ready = False
+        self._panes_ready = False
         self._inspect_timer: Timer | None = None
         self.error_log: list[ErrorEntry] = []
         """Every failure of this session, oldest first (the ``!`` screen)."""
@@ -122,10 +132,27 @@ class EcrTuiApp(App[int]):
         with Container(id="main"):
             with Horizontal(id="browser"):
                 yield RegistriesPane(id="registries")
-                yield RepositoriesPane(clock=self.clock, id="repositories")
-                yield ImagesPane(clock=self.clock, id="images")
-            yield Inspector(clock=self.clock, id="inspector")
+                yield Container(Static("Repositories", classes="slot-label"), id="slot-repositories")
+                yield Container(Static("Images", classes="slot-label"), id="slot-images")
+            yield Container(Static("Inspector", classes="slot-label"), id="slot-inspector")
         yield Footer()
+
+    async def _mount_panes(self) -> None:
+        """Put the list panes and the inspector into their slots (their modules are imported by now)."""
+        from ecrtui.ui.widgets.images_pane import ImagesPane
+        from ecrtui.ui.widgets.inspector.inspector import Inspector
+        from ecrtui.ui.widgets.repositories_pane import RepositoriesPane
+
+        panes: dict[str, Widget] = {
+            "repositories": RepositoriesPane(clock=self.clock, id="repositories"),
+            "images": ImagesPane(clock=self.clock, id="images"),
+            "inspector": Inspector(clock=self.clock, id="inspector"),
+        }
+        for name, pane in panes.items():
+            slot = self.query_one(f"#slot-{name}")
+            await slot.remove_children()
+            await slot.mount(pane)
+        self._panes_ready = True
 
     @property
     def header(self) -> HeaderBar:
@@ -137,19 +164,26 @@ class EcrTuiApp(App[int]):
 
     @property
     def repositories(self) -> RepositoriesPane:
-        return self.query_one("#repositories", RepositoriesPane)
+        return cast("RepositoriesPane", self.query_one("#repositories"))
 
     @property
     def images(self) -> ImagesPane:
-        return self.query_one("#images", ImagesPane)
+        return cast("ImagesPane", self.query_one("#images"))
 
     @property
     def inspector(self) -> Inspector:
-        return self.query_one("#inspector", Inspector)
+        return cast("Inspector", self.query_one("#inspector"))
+
+    @property
+    def panes_ready(self) -> bool:
+        """The list panes and the inspector are mounted (they load just after the first frame)."""
+        return self._panes_ready
 
     @property
     def panes(self) -> list[Widget]:
         """Tab order: Registries, Repositories, Images, Inspector."""
+        if not self._panes_ready:
+            return [self.registries]
         return [self.registries, self.repositories, self.images, self.inspector]
 
     def on_mount(self) -> None:
@@ -196,23 +230,28 @@ class EcrTuiApp(App[int]):
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def _start_backend(self) -> None:
-        """Start the sandbox (--demo) and import boto3 off the UI thread; only messages cross back."""
+        """Import the panes, start the sandbox (--demo) and import boto3 off the UI thread; only messages cross
+        back. The panes come first: they are what the user sees next."""
+        import_panes()
+        self.post_message(PanesImported())
         if self._demo_dir is not None:
             try:
                 sandbox = start_demo_sandbox(self._demo_dir)
             except Exception as error:
                 self.post_message(StartupFailed("Sandbox", f"the demo sandbox did not start: {error}"))
                 return
-            self._sandbox = sandbox  # handed over once; only the main thread reads it after this message
-            self.post_message(
-                SandboxStarted(sandbox.endpoint_url, sandbox.config_file, sandbox.credentials_file)
-            )
+            self.post_message(SandboxStarted(sandbox))
         import_backend()
         self.post_message(BackendImported())
 
+    @on(PanesImported)
+    async def _panes_imported(self) -> None:
+        await self._mount_panes()
+
     @on(SandboxStarted)
     def _sandbox_started(self, event: SandboxStarted) -> None:
-        self.aws_files = AwsFiles(event.config_file, event.credentials_file)
+        self._sandbox = cast(DemoSandbox, event.sandbox)
+        self.aws_files = AwsFiles(self._sandbox.config_file, self._sandbox.credentials_file)
         self._list_registries()
 
     @on(BackendImported)
@@ -265,11 +304,11 @@ class EcrTuiApp(App[int]):
         self.header.profile = entry.profile or "default"
         self.header.aws_region = entry.region or ""
         self.header.account = entry.registry_id or ""
-        self.images.clear()
-        self.inspector.clear()
-        if not self._backend_ready:
+        if not self._backend_ready or not self._panes_ready:
             self._open_request = entry
             return
+        self.images.clear()
+        self.inspector.clear()
         service = self.service_for(entry)
         if service is None:
             self.repositories.clear()
@@ -301,8 +340,9 @@ class EcrTuiApp(App[int]):
 
     # Repositories and images -----------------------------------------------------------------------------
 
-    @on(RepositoriesPane.RepositorySelected)
-    def _repository_selected(self, event: RepositoriesPane.RepositorySelected) -> None:
+    # Pane messages are handled by name (on_<pane>_<message>) so the pane modules load after the first frame.
+
+    def on_repositories_pane_repository_selected(self, event: RepositoriesPane.RepositorySelected) -> None:
         self.open_repository(event.repository)
 
     def open_repository(self, repository: Repository, *, refresh: bool = False) -> None:
@@ -316,12 +356,10 @@ class EcrTuiApp(App[int]):
         self.images.load(service, repository, refresh=refresh)
         self._focus_pane(self.images)
 
-    @on(ImagesPane.ImagesLoaded)
-    def _images_loaded(self, event: ImagesPane.ImagesLoaded) -> None:
+    def on_images_pane_images_loaded(self, event: ImagesPane.ImagesLoaded) -> None:
         self.repositories.set_image_count(event.repository.name, event.count)
 
-    @on(ImagesPane.ImageHighlighted)
-    def _image_highlighted(self, event: ImagesPane.ImageHighlighted) -> None:
+    def on_images_pane_image_highlighted(self, event: ImagesPane.ImageHighlighted) -> None:
         self.image = event.summary
         if self._inspect_timer is not None:
             self._inspect_timer.stop()
@@ -330,8 +368,7 @@ class EcrTuiApp(App[int]):
             return
         self._inspect_timer = self.set_timer(INSPECT_DELAY, self._inspect_current)
 
-    @on(ImagesPane.ImageSelected)
-    def _image_selected(self, event: ImagesPane.ImageSelected) -> None:
+    def on_images_pane_image_selected(self, event: ImagesPane.ImageSelected) -> None:
         self.image = event.summary
         self._inspect_current()
         self._focus_pane(self.inspector)
@@ -363,8 +400,8 @@ class EcrTuiApp(App[int]):
     def _focus_pane(self, pane: Widget) -> None:
         """Focus a pane (or its first focusable child) and reveal the registries pane when narrow."""
         self.query_one("#main").set_class(pane is self.registries, "-show-registries")
-        if pane.focusable or isinstance(pane, TablePane):
-            pane.focus()  # a TablePane focuses its table
+        if pane.focusable or hasattr(pane, "table"):
+            pane.focus()  # a list pane focuses its table
             return
         for child in pane.query("*"):
             if child.focusable:
@@ -397,12 +434,10 @@ class EcrTuiApp(App[int]):
         if index is not None and index > 0:
             self._focus_pane(self.panes[index - 1])
 
-    @on(RepositoriesPane.BackRequested)
-    def _back_from_repositories(self) -> None:
+    def on_repositories_pane_back_requested(self) -> None:
         self._focus_pane(self.registries)
 
-    @on(ImagesPane.BackRequested)
-    def _back_from_images(self) -> None:
+    def on_images_pane_back_requested(self) -> None:
         self._focus_pane(self.repositories)
 
     def action_switch_profile(self) -> None:
@@ -423,7 +458,7 @@ class EcrTuiApp(App[int]):
         """``r``: reload what the focused pane shows, bypassing the cache."""
         index = self._pane_index()
         service = self._current_service()
-        if self.registry is None:
+        if self.registry is None or not self._panes_ready:
             return
         if service is None:
             self.open_registry(self.registry)
@@ -451,11 +486,13 @@ class EcrTuiApp(App[int]):
 
     def action_next_tab(self) -> None:
         """``]``: next inspector tab."""
-        self.inspector.next_tab()
+        if self._panes_ready:
+            self.inspector.next_tab()
 
     def action_previous_tab(self) -> None:
         """``[``: previous inspector tab."""
-        self.inspector.previous_tab()
+        if self._panes_ready:
+            self.inspector.previous_tab()
 
     def action_switch_region(self) -> None:
         """``R``: open the registry in another region."""
@@ -493,7 +530,7 @@ class EcrTuiApp(App[int]):
                 "aws: switch region", "open this registry in another region", self.action_switch_region
             )
         )
-        for repository in self.repositories.repositories:
+        for repository in self.repositories.repositories if self._panes_ready else ():
 
             def go(repository: Repository = repository) -> None:
                 self.open_repository(repository)
@@ -525,9 +562,13 @@ class EcrTuiApp(App[int]):
     def _record_error(self, entry: ErrorEntry, *, notify: bool) -> None:
         self.error_log.append(entry)
         if notify:
-            severity: Any = "warning" if entry.title == "Throttled" else "error"
+            severity: SeverityLevel = "warning" if entry.title == "Throttled" else "error"
             self.notify(
-                f"{entry.message}\n(! for details)", title=entry.title, severity=severity, markup=False
+                f"{entry.message}\n(! for details)",
+                title=entry.title,
+                severity=severity,
+                timeout=ERROR_TOAST_SECONDS,
+                markup=False,
             )
 
     @on(EcrFailed)

@@ -29,6 +29,13 @@ def import_backend() -> None:
     import ecrtui.ecr.service  # noqa: F401
 
 
+def import_panes() -> None:
+    """Import the list panes and the inspector (with the data-layer models they use) after the first frame."""
+    import ecrtui.ui.widgets.images_pane
+    import ecrtui.ui.widgets.inspector.inspector
+    import ecrtui.ui.widgets.repositories_pane  # noqa: F401
+
+
 @dataclass
 class DemoSandbox:
     """A running in-process sandbox and the profile files that point boto3 at it."""

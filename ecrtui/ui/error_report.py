@@ -81,7 +81,9 @@ def make_entry(error: BaseException, context: str, now: datetime) -> ErrorEntry:
     detail = f"type: {type(error).__module__}.{type(error).__qualname__}"
     own_details = getattr(error, "details", None)
     if is_expected(error) and isinstance(own_details, str):
-        detail = f"{own_details}\n{detail}"
+        # The data layer's details repeat the message and request id shown above: keep the rest.
+        extra = [line for line in own_details.splitlines()[1:] if not line.startswith("Request id:")]
+        detail = "\n".join([*extra, detail])
     if not is_expected(error):
         trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
         detail = f"{detail}\n{trace.rstrip()}"

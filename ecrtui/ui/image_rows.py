@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from ecrtui.ecr.models import ImageIndex, ImageSummary, Manifest
 from ecrtui.ui.format import human_size, relative_time, short_digest
@@ -45,13 +46,32 @@ class Child:
     label: str
 
 
+SortValues = tuple[float, float, float, str]
+"""One value per order in ``IMAGE_SORTS`` (pushed newest, pushed oldest, largest, tag A-Z); smaller first."""
+
+
+def sort_values(summary: ImageSummary) -> SortValues:
+    """Flat, precomputed sort values (built in the worker, so sorting compares floats, not models).
+
+    Unknown dates and sizes are ``inf`` and untagged images sort after tagged ones: missing values go last.
+    """
+    pushed = summary.pushed_at.timestamp() if summary.pushed_at is not None else None
+    return (
+        math.inf if pushed is None else -pushed,
+        math.inf if pushed is None else pushed,
+        math.inf if summary.size_bytes is None else -summary.size_bytes,
+        "0" + min(tag.lower() for tag in summary.tags) if summary.tags else "1",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where a row sits in its group: sort orders compare the ``top`` image, then arrival, then ``order``."""
+    """Where a row sits: orders compare the group's top-level ``values``, then arrival, then ``order``."""
 
     top: str
     arrival: int
     order: int = 0
+    values: SortValues = (math.inf, math.inf, math.inf, "1")
 
 
 @dataclass
@@ -114,13 +134,17 @@ def image_cells(summary: ImageSummary, now: datetime, label: str = "") -> tuple[
 
 
 def image_row(summary: ImageSummary, now: datetime, *, key: str | None = None, label: str = "") -> Row:
-    """One row: dim when it is a child; ``<untagged>`` dim when a top-level image has no tag."""
-    cells = image_cells(summary, now, label)
+    """One row: dim when it is a child; ``<untagged>`` dim when a top-level image has no tag.
+
+    Cells are formatted when the row is first drawn (see ``Row.formatter``); the search text is built now
+    because the filter needs it for every row.
+    """
+    formatter = partial(image_cells, summary, now, label)
     search = " ".join((*summary.tags, summary.digest, summary.kind.value, label.strip(" ├└│")))
     if label:
-        return Row(key or summary.digest, cells, search=search, classes=("dim",))
+        return Row(key or summary.digest, search=search, classes=("dim",), formatter=formatter)
     cell_classes = ("dim",) if not summary.tags else ()
-    return Row(key or summary.digest, cells, search=search, cell_classes=cell_classes)
+    return Row(key or summary.digest, search=search, cell_classes=cell_classes, formatter=formatter)
 
 
 def flat_rows(summaries: Sequence[ImageSummary], now: datetime, first_arrival: int = 0) -> ImageRows:
@@ -128,7 +152,9 @@ def flat_rows(summaries: Sequence[ImageSummary], now: datetime, first_arrival: i
     result = ImageRows()
     for offset, summary in enumerate(summaries):
         result.rows.append(image_row(summary, now))
-        result.placements[summary.digest] = Placement(summary.digest, first_arrival + offset)
+        result.placements[summary.digest] = Placement(
+            summary.digest, first_arrival + offset, 0, sort_values(summary)
+        )
     return result
 
 
@@ -155,7 +181,9 @@ def grouped_rows(
     def emit(summary: ImageSummary, key: str, label: str, group: Placement, path: tuple[str, ...]) -> None:
         used_keys.add(key)
         result.rows.append(image_row(summary, now, key=key, label=label))
-        result.placements[key] = Placement(group.top, group.arrival, len(result.rows) - 1 - group.order)
+        result.placements[key] = Placement(
+            group.top, group.arrival, len(result.rows) - 1 - group.order, group.values
+        )
         present = [child for child in children.get(summary.digest, ()) if child.digest in by_digest]
         indent = "  " * (len(path) - 1)
         for number, child in enumerate(present):
@@ -171,64 +199,30 @@ def grouped_rows(
     for arrival, summary in enumerate(summaries):
         if summary.digest in has_parent or summary.digest in used_keys:
             continue
-        # ``order`` of the group placement holds the group's first row index while emitting.
-        emit(
-            summary,
-            summary.digest,
-            "",
-            Placement(summary.digest, arrival, len(result.rows)),
-            (summary.digest,),
-        )
+        # While emitting, the group's ``order`` holds the index of its first row.
+        group = Placement(summary.digest, arrival, len(result.rows), sort_values(summary))
+        emit(summary, summary.digest, "", group, (summary.digest,))
     return result
 
 
-SortValue = Callable[[ImageSummary], tuple[float | str, ...]]
+IMAGE_SORTS = ("pushed ↓", "pushed ↑", "size ↓", "tag A-Z")
+"""The orders ``s`` cycles through (the first applies when a repository opens), matching ``SortValues``."""
 
 
-def _timestamp(when: datetime | None) -> float:
-    return when.timestamp() if when is not None else math.nan
+def image_sort_options(placement_of: Callable[[str], Placement | None]) -> list[SortOption]:
+    """Sort options that order groups by their top-level image and keep each group together.
 
+    A key is a flat ``(value, arrival, order)`` tuple read from the row's precomputed placement, so sorting
+    100,000 rows compares floats and ints only.
+    """
 
-def _pushed_newest(summary: ImageSummary) -> tuple[float | str, ...]:
-    stamp = _timestamp(summary.pushed_at)
-    return (1, 0.0) if math.isnan(stamp) else (0, -stamp)
-
-
-def _pushed_oldest(summary: ImageSummary) -> tuple[float | str, ...]:
-    stamp = _timestamp(summary.pushed_at)
-    return (1, 0.0) if math.isnan(stamp) else (0, stamp)
-
-
-def _size_largest(summary: ImageSummary) -> tuple[float | str, ...]:
-    return (0, -summary.size_bytes) if summary.size_bytes is not None else (1, 0)
-
-
-def _tag_alphabetical(summary: ImageSummary) -> tuple[float | str, ...]:
-    return (0, min(tag.lower() for tag in summary.tags)) if summary.tags else (1, "")
-
-
-IMAGE_SORTS: tuple[tuple[str, SortValue], ...] = (
-    ("pushed ↓", _pushed_newest),
-    ("pushed ↑", _pushed_oldest),
-    ("size ↓", _size_largest),
-    ("tag A-Z", _tag_alphabetical),
-)
-"""The orders ``s`` cycles through, first one applied when a repository opens. Unknown values sort last."""
-
-
-def image_sort_options(
-    summary_of: Callable[[str], ImageSummary | None], placement_of: Callable[[str], Placement | None]
-) -> list[SortOption]:
-    """Sort options for the table that order groups by their top-level image and keep each group together."""
-
-    def option(label: str, value: SortValue) -> SortOption:
-        def key(row: Row) -> tuple[object, ...]:
+    def option(number: int, label: str) -> SortOption:
+        def key(row: Row) -> tuple[float | str, int, int]:
             placement = placement_of(row.key)
             if placement is None:
-                return ((2,), 0, 0)
-            top = summary_of(placement.top)
-            return (value(top) if top is not None else (2,), placement.arrival, placement.order)
+                return (math.inf if number < 3 else "2", 0, 0)
+            return (placement.values[number], placement.arrival, placement.order)
 
         return SortOption(label, key)
 
-    return [option(label, value) for label, value in IMAGE_SORTS]
+    return [option(number, label) for number, label in enumerate(IMAGE_SORTS)]

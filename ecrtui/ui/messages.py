@@ -6,8 +6,6 @@ whole app, so every part can report a failed AWS call the same way.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.message import Message
 
 
@@ -26,17 +24,20 @@ class EcrFailed(Message):
         super().__init__()
 
 
+class PanesImported(Message):
+    """The list panes and inspector modules are imported (in a worker, after the first frame)."""
+
+
 class BackendImported(Message):
     """boto3 and the data layer are imported (in a worker, after the first frame)."""
 
 
 class SandboxStarted(Message):
-    """The in-process demo sandbox is up and its profile files are written."""
+    """The in-process demo sandbox is up and its profile files are written; the App now owns it."""
 
-    def __init__(self, endpoint_url: str, config_file: Path, credentials_file: Path) -> None:
-        self.endpoint_url = endpoint_url
-        self.config_file = config_file
-        self.credentials_file = credentials_file
+    def __init__(self, sandbox: object) -> None:
+        self.sandbox = sandbox
+        """A ``ecrtui.ui.backend.DemoSandbox`` (typed loosely: messages import no backend code)."""
         super().__init__()
 
 

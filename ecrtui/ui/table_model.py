@@ -35,19 +35,27 @@ class Row:
     """One row: a stable ``key``, its cell texts, the text the filter searches and style names.
 
     ``classes`` style the whole row; ``cell_classes`` (aligned with ``cells``, ``""`` for none) style one cell,
-    e.g. a dim ``<untagged>``. Names come from ``ROW_STYLES``.
+    e.g. a dim ``<untagged>``. Names come from ``ROW_STYLES``. Instead of ``cells``, a row may carry a
+    ``formatter`` that makes them when the row is first drawn: formatting 100,000 rows up front costs more than
+    the listing's own parsing, and only a screenful is ever drawn at once.
     """
 
     key: str
-    cells: tuple[str, ...]
+    cells: tuple[str, ...] = ()
     search: str = ""
     classes: tuple[str, ...] = ()
     cell_classes: tuple[str, ...] = ()
+    formatter: Callable[[], tuple[str, ...]] | None = field(default=None, compare=False)
+
+    @property
+    def cell_texts(self) -> tuple[str, ...]:
+        """The cells, made by the ``formatter`` if there is one."""
+        return self.cells if self.formatter is None else self.formatter()
 
     @property
     def search_text(self) -> str:
         """What the filter matches: ``search`` if given, else the cells."""
-        return self.search or " ".join(self.cells)
+        return self.search or " ".join(self.cell_texts)
 
 
 @dataclass(frozen=True, slots=True)

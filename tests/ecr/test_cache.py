@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -88,6 +89,20 @@ def test_refresh_bypasses_and_refills(scaled: SandboxProcess) -> None:
     assert cache.call_counts == {"DescribeRepositories": 2}
 
 
+def test_get_repository_comes_from_a_fresh_listing(
+    rw_sandbox: SandboxProcess, content: dict[str, Pushed]
+) -> None:
+    cache = make_cache(rw_sandbox)
+    listed = {r.name: r for r in cache.list_repositories()}
+    assert cache.get_repository("cache/app") == listed["cache/app"]
+    assert cache.call_counts == {"DescribeRepositories": 1}
+    cache.set_tag_mutability("cache/app", "IMMUTABLE")
+    assert cache.get_repository("cache/app").is_immutable
+    cache.set_tag_mutability("cache/app", "MUTABLE")
+    assert not cache.get_repository("cache/app").is_immutable
+    assert cache.call_counts["DescribeRepositories"] == 3
+
+
 def test_partially_iterated_listing_is_not_cached(scaled: SandboxProcess) -> None:
     cache = make_cache(scaled)
     pages = cache.iter_image_pages("scale/images")
@@ -128,6 +143,30 @@ def test_mutations_invalidate_what_they_touch(rw_sandbox: SandboxProcess, conten
     assert counts["DescribeRepositories"] == 3
 
 
+def test_policy_and_tag_reads_are_cached_until_changed(
+    rw_sandbox: SandboxProcess, content: dict[str, Pushed]
+) -> None:
+    cache = make_cache(rw_sandbox)
+    repository = cache.service.get_repository("cache/app")
+    assert cache.get_repository_policy("cache/app") is None
+    assert cache.get_resource_tags(repository.arn) == {}
+    cache.get_repository_policy("cache/app")
+    cache.get_resource_tags(repository.arn)
+    assert cache.call_counts["GetRepositoryPolicy"] == 1
+    assert cache.call_counts["ListTagsForResource"] == 1
+    statement = {"Sid": "r", "Effect": "Allow", "Principal": "*", "Action": ["ecr:DescribeImages"]}
+    cache.set_repository_policy("cache/app", json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    cache.tag_resource(repository.arn, {"k": "v"})
+    assert "ecr:DescribeImages" in (cache.get_repository_policy("cache/app") or "")
+    assert cache.get_resource_tags(repository.arn) == {"k": "v"}
+    cache.delete_repository_policy("cache/app")
+    cache.untag_resource(repository.arn, ["k"])
+    assert cache.get_repository_policy("cache/app") is None
+    assert cache.get_resource_tags(repository.arn) == {}
+    assert cache.call_counts["GetRepositoryPolicy"] == 3
+    assert cache.call_counts["ListTagsForResource"] == 3
+
+
 def test_mutation_during_a_listing_keeps_it_out_of_the_cache(
     rw_sandbox: SandboxProcess, content: dict[str, Pushed]
 ) -> None:
@@ -165,6 +204,17 @@ def test_opening_a_cached_image_makes_zero_calls(
     cache.service.reset_call_counts()
     cache.get_image_details(repository, images[content["arm"].digest])
     assert "BatchGetImage" not in cache.call_counts
+
+
+def test_refresh_fetches_the_manifest_again(rw_sandbox: SandboxProcess, content: dict[str, Pushed]) -> None:
+    cache = make_cache(rw_sandbox)
+    repository = cache.get_repository("cache/app")
+    (summary,) = cache.describe_images("cache/app", ["amd"])
+    cache.get_image_details(repository, summary)
+    cache.service.reset_call_counts()
+    details = cache.get_image_details(repository, summary, refresh=True)
+    assert cache.call_counts == {"BatchGetImage": 1}  # the manifest is asked again; the config stays cached
+    assert details.manifest.raw == content["amd"].manifest
 
 
 def test_get_manifests_fetches_only_the_misses(

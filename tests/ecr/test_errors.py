@@ -8,6 +8,8 @@ import botocore.exceptions as bce
 import pytest
 import urllib3.exceptions as u3e
 from botocore.parsers import ResponseParserError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecrtui.ecr import errors
 from ecrtui.ecr.errors import (
@@ -192,3 +194,21 @@ def test_every_class_has_a_title() -> None:
     classes = [getattr(errors, n) for n in errors.__all__ if isinstance(getattr(errors, n), type)]
     assert all(issubclass(c, EcrError) and c.title for c in classes)
     assert len({c.title for c in classes}) >= 10
+
+
+@given(
+    host=st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z0-9-]{1,10}){1,3}", fullmatch=True),
+    path=st.from_regex(r"(/[A-Za-z0-9._~-]{1,12}){0,4}", fullmatch=True),
+    secret=st.from_regex(r"[A-Za-z0-9%/+=_-]{12,64}", fullmatch=True),
+    param=st.sampled_from(
+        ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential", "Signature", "token"]
+    ),
+    prefix=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+)
+def test_no_query_value_survives_redaction(
+    host: str, path: str, secret: str, param: str, prefix: str
+) -> None:
+    for scheme in ("https://", "http://", ""):
+        url = f"{scheme}{host}{path}?a=1&{param}=SECRET{secret}&b=2"
+        message = translate(ValueError(f"{prefix} failed for url: {url} (Caused by X)")).message
+        assert f"SECRET{secret}" not in message

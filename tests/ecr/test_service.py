@@ -6,6 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from botocore.stub import Stubber
@@ -15,6 +16,7 @@ from ecrtui.ecr.errors import (
     ConfigurationError,
     Conflict,
     CredentialsError,
+    EcrError,
     IntegrityError,
     InvalidInput,
     NetworkError,
@@ -33,8 +35,8 @@ DEV, PROD = "111111111111", "222222222222"
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """An otherwise empty sandbox with one 1,200-image repository (never mutated)."""
-    sandbox = start_sandbox(tmp_path_factory.mktemp("scaled"), "--seed", "empty", "--scale-images", "1200")
+    """An otherwise empty sandbox with one 1,000-image repository (never mutated)."""
+    sandbox = start_sandbox(tmp_path_factory.mktemp("scaled"), "--seed", "empty", "--scale-images", "1000")
     try:
         yield sandbox
     finally:
@@ -138,24 +140,17 @@ def test_faults_beyond_the_retries_become_one_clear_error(sandbox_factory: Any) 
 # -- listing -------------------------------------------------------------------------------------------------
 
 
-def test_a_1000_image_page_is_one_call(scaled: SandboxProcess) -> None:
+def test_a_1000_image_repository_takes_at_most_two_calls(scaled: SandboxProcess) -> None:
     service = EcrService(session=scaled.session("demo-dev"))
     service.identity()
     service.reset_call_counts()
     pages = list(service.iter_image_pages("scale/images"))
-    assert [len(p) for p in pages] == [1000, 200]
-    assert service.call_counts == {"DescribeImages": 2}
-    assert len({i.digest for p in pages for i in p}) == 1200
+    assert sum(len(p) for p in pages) == 1000
+    assert len({i.digest for p in pages for i in p}) == 1000
+    assert len(pages[0]) == 1000  # the UI's first page is the whole repository
+    assert service.call_counts == {"DescribeImages": len(pages)}
+    assert len(pages) <= 2
     assert all(i.registry_id == DEV and i.repository_name == "scale/images" for i in pages[0])
-
-
-def test_exactly_1000_images_take_at_most_two_calls(scaled: SandboxProcess) -> None:
-    service = EcrService(session=scaled.session("demo-dev"))
-    service.identity()
-    service.reset_call_counts()
-    first = next(service.iter_image_pages("scale/images"))
-    assert len(first) == 1000
-    assert service.call_counts == {"DescribeImages": 1}
 
 
 def test_cancel_stops_paging_after_the_current_page(scaled: SandboxProcess) -> None:
@@ -171,10 +166,32 @@ def test_cancel_stops_paging_after_the_current_page(scaled: SandboxProcess) -> N
     assert service.call_counts == {"DescribeImages": 1}
 
 
+def test_workers_share_one_service_and_counts_stay_exact(scaled: SandboxProcess) -> None:
+    service = EcrService(session=scaled.session("demo-dev"))
+    service.identity()
+    per_listing = len(list(service.iter_image_pages("scale/images")))
+    service.reset_call_counts()
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        count = len(service.list_images("scale/images"))
+        with lock:
+            results.append(count)
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [1000] * 6
+    assert service.call_counts == {"DescribeImages": 6 * per_listing}  # no count lost between threads
+
+
 def test_small_pages_follow_next_tokens(scaled: SandboxProcess) -> None:
     service = EcrService(session=scaled.session("demo-dev"))
-    pages = list(service.iter_image_pages("scale/images", page_size=500))
-    assert [len(p) for p in pages] == [500, 500, 200]
+    pages = list(service.iter_image_pages("scale/images", page_size=300))
+    assert [len(p) for p in pages] == [300, 300, 300, 100]
     repos = list(service.iter_repository_pages(page_size=1))
     assert [r.name for p in repos for r in p] == ["scale/images"]
 
@@ -195,6 +212,9 @@ def test_missing_repository_is_not_found_with_request_id(dev: EcrService) -> Non
         list(dev.iter_image_pages("no/such-repo"))
     assert caught.value.operation == "DescribeImages"
     assert caught.value.code == "RepositoryNotFoundException"
+    assert caught.value.request_id
+    assert caught.value.request_id in caught.value.details
+    assert "'no/such-repo'" in str(caught.value)
     assert "\n" not in str(caught.value)
 
 
@@ -297,6 +317,33 @@ def test_get_blob_asks_for_a_fresh_url_once_when_refused(
         dev.get_blob("svc/app", manifest.config.digest)
 
 
+def test_sandbox_presigned_urls_never_appear_in_errors(dev: EcrService, content: dict[str, Pushed]) -> None:
+    manifest = dev.get_manifest("svc/app", content["amd"].digest)
+    assert isinstance(manifest, ImageManifest)
+    url = dev._ecr.get_download_url_for_layer(
+        registryId=DEV, repositoryName="svc/app", layerDigest=manifest.config.digest
+    )["downloadUrl"]
+    secrets = [value for _, value in parse_qsl(urlsplit(url).query) if len(value) >= 8]
+    assert secrets, "the sandbox's download URL should be signed"
+    failures: list[EcrError] = []
+    for bad_url, digest in (
+        (
+            url[:-6] + ("000000" if not url.endswith("000000") else "111111"),
+            manifest.config.digest,
+        ),  # bad signature
+        (url, sha256(b"some other blob")),  # right URL, wrong digest
+    ):
+        with pytest.raises(EcrError) as caught:
+            dev._blobs.fetch(bad_url, digest)
+        failures.append(caught.value)
+    assert isinstance(failures[0], AccessDenied)  # S3-style 403 for a bad signature
+    assert isinstance(failures[1], IntegrityError)
+    for failure in failures:
+        for secret in secrets:
+            assert secret not in str(failure)
+            assert secret not in failure.details
+
+
 # -- cross-account -----------------------------------------------------------------------------------------------
 
 
@@ -329,6 +376,27 @@ def test_prod_reads_a_dev_repository_by_registry_id(
     assert details.config.raw == content["amd"].config
     with pytest.raises(NotFound):  # without the registry id the call goes to prod's own registry
         prod.list_images("svc/app")
+
+
+def test_demo_prod_reads_the_dev_repository_its_policy_allows(demo_sandbox: SandboxProcess) -> None:
+    """On the demo data (read only): find the dev repository whose policy lets prod in, and read it as prod."""
+    dev_service = EcrService(session=demo_sandbox.session("demo-dev"), read_only=True)
+    shared = [
+        r.name
+        for r in dev_service.list_repositories()
+        if PROD in (dev_service.get_repository_policy(r.name) or "")
+    ]
+    assert shared
+    prod = EcrService(session=demo_sandbox.session("demo-prod"), region="us-east-1", read_only=True)
+    repository = prod.get_repository(shared[0], DEV)
+    images = prod.list_images(shared[0], DEV)
+    assert images
+    assert {i.digest for i in images} == {i.digest for i in dev_service.list_images(shared[0])}
+    tagged = next(i for i in images if i.tags)
+    details = prod.get_image_details(repository, tagged)
+    assert details.manifest.digest == tagged.digest
+    assert details.config is not None
+    assert details.warnings == ()
 
 
 # -- mutations ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import urllib3
@@ -474,3 +476,40 @@ class TestAccounts:
         with pytest.raises(ClientError) as excinfo:
             dev.describe_repositories(registryId="12345")
         assert error_code(excinfo) == "InvalidParameterException"
+
+
+def test_download_url_expires_with_403(sandbox_factory: Any) -> None:
+    """A URL works until its lifetime passes, then answers 403 like an expired S3 presigned URL."""
+    sandbox = sandbox_factory("--seed", "empty", "--url-ttl-seconds", "1")
+    ecr = sandbox.session("demo-dev").client("ecr")
+    ecr.create_repository(repositoryName="ttl/test")
+    digest = Pusher(ecr).upload("ttl/test", b"short-lived")
+    url = ecr.get_download_url_for_layer(repositoryName="ttl/test", layerDigest=digest)["downloadUrl"]
+    first = download(url)
+    assert first.status == 200
+    assert first.data == b"short-lived"
+    deadline = time.monotonic() + 15
+    while (response := download(url)).status == 200:  # wait on the condition, bounded by a deadline
+        assert time.monotonic() < deadline, "URL never expired"
+        time.sleep(0.2)
+    assert response.status == 403
+    assert b"Request has expired" in response.data
+    fresh = ecr.get_download_url_for_layer(repositoryName="ttl/test", layerDigest=digest)["downloadUrl"]
+    assert download(fresh).status == 200
+
+
+def test_default_url_lifetime_is_ten_minutes(dev: Any, repo: str) -> None:
+    digest = Pusher(dev).upload(repo, b"ten minutes")
+    before = int(time.time())
+    url = dev.get_download_url_for_layer(repositoryName=repo, layerDigest=digest)["downloadUrl"]
+    expires = int(parse_qs(urlsplit(url).query)["X-Sandbox-Expires"][0])
+    assert before + 590 <= expires <= before + 610
+
+
+def test_authorization_token_lasts_twelve_hours(dev: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    data = dev.get_authorization_token()["authorizationData"][0]
+    remaining = data["expiresAt"] - datetime.now(UTC)
+    assert timedelta(hours=11, minutes=55) < remaining <= timedelta(hours=12)
+    assert data["proxyEndpoint"] == "https://111111111111.dkr.ecr.us-east-1.amazonaws.com"

@@ -125,3 +125,14 @@ def test_prod_holds_promoted_releases(prod: Any, dev: Any) -> None:
     assert prod_index["imagePushedAt"] > dev_index["imagePushedAt"]  # promoted after it was built
     frontend = [r for r in names if r == seed.FRONTEND_REPOSITORY]
     assert frontend == []  # not promoted yet: something left to copy
+
+
+def test_scan_findings_agree_with_the_summary(dev: Any) -> None:
+    image_id = {"imageTag": seed.API_LATEST}
+    detail = dev.describe_images(repositoryName=seed.API_REPOSITORY, imageIds=[image_id])["imageDetails"][0]
+    counts = detail["imageScanFindingsSummary"]["findingSeverityCounts"]
+    first = dev.describe_image_scan_findings(repositoryName=seed.API_REPOSITORY, imageId=image_id)
+    findings = first["imageScanFindings"]["findings"]
+    assert Counter(f["severity"] for f in findings) == Counter(counts)
+    again = dev.describe_image_scan_findings(repositoryName=seed.API_REPOSITORY, imageId=image_id)
+    assert again["imageScanFindings"] == first["imageScanFindings"]

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
+import pytest
+from textual.command import CommandList
 from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ui.actions import ACTIONS
 from ecrtui.ui.app import EcrTuiApp, image_uri
+from ecrtui.ui.profiles import AwsFiles
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
 
@@ -246,9 +252,15 @@ async def test_palette_offers_context_commands(make_app: MakeApp, wait_for: Wait
         await wait_for(pilot, lambda: app.images.repository == target and not app.images.is_loading, "go")
         assert app.repository == target
 
+        # Through the palette itself: ":" then fuzzy text, enter runs the best match.
         await pilot.press("colon")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "the palette")
-        await pilot.press("escape")
+        await pilot.press(*"switch profile demo-prod")
+        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0, "palette matches")
+        await pilot.press("down", "enter")  # the first match is the best: "aws: switch profile demo-prod"
+        await wait_for(
+            pilot, lambda: app.header.account == "222222222222", "the prod account via the palette"
+        )
 
 
 @asynctest
@@ -363,3 +375,94 @@ async def test_narrow_terminal_hides_registries_until_asked(make_app: MakeApp, w
         await pilot.press("enter")  # reopen demo-dev: focus goes to repositories, registries hide again
         await wait_for(pilot, lambda: app.focused is app.repositories.table, "repositories focused")
         assert app.registries.display is False
+
+
+@asynctest
+async def test_missing_credentials_and_region_are_messages_inside_the_app(
+    tmp_path: Path, wait_for: WaitFor
+) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile lonely]\nregion = us-east-1\n\n[profile nowhere]\n")
+    (tmp_path / "credentials").write_text(
+        "[nowhere]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n"
+    )
+    files = AwsFiles(config, tmp_path / "credentials")
+    app = EcrTuiApp(Settings(), aws_files=files, open_registry=RegistryEntry(profile="lonely"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.error_log, "the credentials error")
+        assert app.error_log[-1].title == "Credentials"
+        assert "lonely" in app.error_log[-1].message
+        assert app.is_running
+
+        await pilot.press("p")
+        app.registries.highlighted = [e.profile for e in app.registries.entries].index("nowhere")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.error_log) == 2, "the region error")
+        assert app.error_log[-1].title == "Configuration"
+        assert "region" in app.error_log[-1].message.lower()
+        assert app.is_running
+
+
+def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert EcrTuiApp(Settings()).no_color is True
+    monkeypatch.delenv("NO_COLOR")
+    assert EcrTuiApp(Settings()).no_color is False
+
+
+def test_the_app_module_defers_boto3_moto_and_the_panes() -> None:
+    """The first frame needs only Textual and the shell: boto3, moto and the pane modules load after it."""
+    code = (
+        "import sys, ecrtui.launch, ecrtui.ui.app\n"
+        "heavy = ['boto3', 'moto', 'ecrtui.ui.widgets.images_pane', 'ecrtui.ui.widgets.inspector.inspector',\n"
+        "         'ecrtui.ecr.service', 'ecrtui.ecr.models']\n"
+        "print([name for name in heavy if name in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+@asynctest
+async def test_holding_j_loads_the_inspector_once_not_per_row(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        await inspected(pilot, app, wait_for)
+        loads: list[str] = []
+        original = app.inspector.load
+
+        def counting(service: Any, repository: Any, summary: Any) -> None:
+            loads.append(summary.digest)
+            original(service, repository, summary)
+
+        app.inspector.load = counting  # type: ignore[method-assign]
+        rows = min(8, app.images.table.visible_count - 1)
+        await pilot.press(*["j"] * rows)
+        await inspected(pilot, app, wait_for)
+        assert app.images.table.cursor == rows
+        assert app.image is not None
+        assert loads[-1] == app.image.digest  # the load is for where the cursor rested ...
+        assert len(loads) < rows / 2  # ... not one per row passed (normally exactly one)
+
+
+@asynctest
+async def test_revisits_come_from_the_cache_and_r_refetches(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        service = app.service_for(app.registry) if app.registry else None
+        assert service is not None
+        repository = app.repository
+        assert repository is not None
+        before = service.call_counts.get("DescribeImages", 0)
+        assert before >= 1
+
+        app.open_repository(repository)  # a revisit: served by the cache
+        await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images again")
+        assert service.call_counts.get("DescribeImages", 0) == before
+
+        await pilot.press("r")  # refresh bypasses the cache
+        await wait_for(pilot, lambda: service.call_counts.get("DescribeImages", 0) > before, "a refetch")
+        await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images refreshed")

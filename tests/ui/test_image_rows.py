@@ -57,10 +57,10 @@ def summary(
 
 def test_top_level_row_cells_and_untagged_dim() -> None:
     row = image_row(summary("a", size=12_345_678, days=3), NOW)
-    assert row.cells == (UNTAGGED, digest("a")[:19], "12.3 MB", "3 days ago", "never", "image")
+    assert row.cell_texts == (UNTAGGED, digest("a")[:19], "12.3 MB", "3 days ago", "never", "image")
     assert row.cell_classes == ("dim",)
     tagged = image_row(summary("b", tags=("v1", "latest")), NOW)
-    assert tagged.cells[0] == "v1, latest"
+    assert tagged.cell_texts[0] == "v1, latest"
     assert tagged.cell_classes == ()
     assert "latest" in tagged.search_text
     assert digest("b") in tagged.search_text
@@ -117,11 +117,14 @@ def test_grouping_puts_children_under_their_index_in_arrival_order() -> None:
         digest("plain"),
     ]
     first_child, last_child = result.rows[1], result.rows[2]
-    assert first_child.cells[0] == "├ linux/amd64"
-    assert last_child.cells[0] == "└ linux/arm64"
+    assert first_child.cell_texts[0] == "├ linux/amd64"
+    assert last_child.cell_texts[0] == "└ linux/arm64"
     assert first_child.classes == ("dim",)
-    assert result.placements[digest("arm64")] == Placement(digest("idx"), 1, 2)
-    assert result.placements[digest("plain")] == Placement(digest("plain"), 2, 0)
+    arm, index = result.placements[digest("arm64")], result.placements[digest("idx")]
+    assert (arm.top, arm.arrival, arm.order) == (digest("idx"), 1, 2)
+    assert arm.values == index.values, "children sort with their index"
+    plain = result.placements[digest("plain")]
+    assert (plain.top, plain.arrival, plain.order) == (digest("plain"), 2, 0)
 
 
 def test_children_missing_from_the_listing_are_left_out_and_orphans_stay_top_level() -> None:
@@ -132,7 +135,7 @@ def test_children_missing_from_the_listing_are_left_out_and_orphans_stay_top_lev
     }
     result = grouped_rows(listing, children, NOW)
     assert [row.key for row in result.rows] == [digest("idx"), digest("orphan")]
-    assert result.rows[1].cells[0] == UNTAGGED
+    assert result.rows[1].cell_texts[0] == UNTAGGED
 
 
 def test_a_child_shared_by_two_indexes_shows_under_both_with_unique_keys() -> None:
@@ -175,14 +178,13 @@ def test_referrers_group_under_their_subject() -> None:
     ]
     rows = grouped_rows(listing, referrers, NOW).rows
     assert [row.key for row in rows] == [digest("app"), digest("sig"), digest("sbom")]
-    assert rows[1].cells[5] == "artifact"
+    assert rows[1].cell_texts[5] == "artifact"
 
 
 def _sorted_keys(
     rows: list[Row], placements: dict[str, Placement], listing: list[ImageSummary], n: int
 ) -> list[str]:
-    by_digest = {s.digest: s for s in listing}
-    option = image_sort_options(by_digest.get, placements.get)[n]
+    option = image_sort_options(placements.get)[n]
     return [row.key for row in sorted(rows, key=option.key, reverse=option.reverse)]
 
 
@@ -209,4 +211,6 @@ def test_flat_rows_number_arrivals_from_the_given_offset() -> None:
     page = [summary("x"), summary("y")]
     result = flat_rows(page, NOW, first_arrival=1000)
     assert [row.key for row in result.rows] == [digest("x"), digest("y")]
-    assert result.placements[digest("y")] == Placement(digest("y"), 1001, 0)
+    placement = result.placements[digest("y")]
+    assert (placement.top, placement.arrival, placement.order) == (digest("y"), 1001, 0)
+    assert placement.values[0] == -page[1].pushed_at.timestamp()  # type: ignore[union-attr]

@@ -259,6 +259,14 @@ class TestFocus:
             await wait_until(pilot, lambda: app.focused is layers_table)
             await pilot.press("down")
             assert layers_table.cursor_row == 1
+            await pilot.press("j", "j")
+            assert layers_table.cursor_row == 3
+            await pilot.press("k")
+            assert layers_table.cursor_row == 2
+            await pilot.press("G")
+            assert layers_table.cursor_row == layers_table.row_count - 1
+            await pilot.press("g")
+            assert layers_table.cursor_row == 0
             await pilot.press("right_square_bracket")
             platforms = app.query_one(PlatformsTab)
             assert inspector.active_tab == "tab-platforms"
@@ -302,6 +310,56 @@ class TestSummary:
             assert "multi-platform: 2 (linux/amd64, linux/arm64)" in text
 
 
+class TestOtherKinds:
+    """Artifacts, schema 1 and odd documents: each tab says what is there and why something is not."""
+
+    @pilot_test
+    async def test_artifact_with_subject(self) -> None:
+        details = image_details("sbom", "artifact-sbom-subject-regclient.json", None, ("sbom",))
+        app = InspectorApp(details)
+        async with app.run_test(size=(120, 36)):
+            text = app.query_one(SummaryTab).text
+            subject = getattr(details.manifest, "subject", None)
+            assert subject is not None
+            assert "artifact" in text.split("Kind", 1)[1].splitlines()[0]
+            assert "application/example.sbom" in text
+            assert subject.digest in text
+            assert "No config: this is an artifact" in app.query_one(ConfigTab).text
+            assert app.query_one(PlatformsTab).notice == "an artifact: it has no platforms"
+
+    @pilot_test
+    async def test_artifact_layers_named_by_title(self) -> None:
+        details = image_details("files", "artifact-multi-layer-file-titles.json", None, ())
+        app = InspectorApp(details)
+        async with app.run_test(size=(120, 36)):
+            commands = [row.command for row in app.query_one(LayersTab).rows]
+            assert commands == ["file layer1.txt", "file layer2.txt", "file layer3.txt"]
+
+    @pilot_test
+    async def test_schema1_has_layers_but_no_config(self) -> None:
+        details = image_details("busybox", "schema1-signed-busybox-3-layers.json", None, ("old",))
+        app = InspectorApp(details)
+        async with app.run_test(size=(120, 36)):
+            rows = app.query_one(LayersTab).rows
+            assert len(rows) == 3
+            assert all(row.size is None for row in rows)
+            assert rows[0].command.startswith("MAINTAINER")
+            assert rows[2].command.startswith("LABEL Checksum=")
+            assert "schema 1" in app.query_one(ConfigTab).text
+            assert app.query_one(ManifestTab).verified is True
+
+    @pilot_test
+    async def test_parse_warnings_are_prominent(self) -> None:
+        details = image_details("odd", "invalid/oci-manifest-layer-media-type-unknown-suffix.json", None, ())
+        assert details.manifest.warnings
+        app = InspectorApp(details)
+        async with app.run_test(size=(120, 36)):
+            text = app.query_one(SummaryTab).text
+            for warning in details.manifest.warnings:
+                assert f"⚠ {warning}" in text
+            assert "tar+unknown" in app.query_one(LayersTab).table.get_cell_at((0, 2)).plain
+
+
 class TestManifest:
     @pilot_test
     async def test_digest_verified_over_raw_bytes(self) -> None:
@@ -339,8 +397,10 @@ class TestManifest:
             await wait_until(pilot, lambda: view.size.height > 0)
             assert view.line_count > view.size.height
             view.focus()
+            await pilot.press("j", "j")
+            await wait_until(pilot, lambda: view.scroll_y == 2)
             await pilot.press("end")
-            await wait_until(pilot, lambda: view.scroll_y > 0)
+            await wait_until(pilot, lambda: view.scroll_y == view.max_scroll_y)
 
 
 class TestConfig:
@@ -595,6 +655,22 @@ class TestSnapshotsIndex:
     @pytest.mark.parametrize("tab", TAB_IDS)
     def test_tab(self, snap_compare: Any, tab: str) -> None:
         assert _snapshot(snap_compare, buildx_index(), tab, (120, 36))
+
+
+class TestSnapshotsChild:
+    """A platform opened from the index: the border title and breadcrumb show the path, esc goes back."""
+
+    def test_opened_platform(self, snap_compare: Any) -> None:
+        async def run_before(pilot: Any) -> None:
+            inspector = pilot.app.query_one(Inspector)
+            inspector.tabs.active = "tab-platforms"
+            pilot.app.query_one(PlatformsTab).table.focus()
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: inspector.depth == 2)
+            inspector.tabs.active = "tab-summary"
+            await pilot.pause()
+
+        assert snap_compare(InspectorApp(buildx_index()), terminal_size=(120, 36), run_before=run_before)
 
 
 class TestSnapshotsNarrow:

@@ -266,7 +266,7 @@ async def test_index_children_are_grouped_under_their_index_after_the_listing() 
         child = pane.table.get_row(amd.digest)
         assert child is not None
         assert child.classes == ("dim",)
-        assert child.cells[0] == "├ linux/amd64"
+        assert child.cell_texts[0] == "├ linux/amd64"
         assert pane.border_title == "Images (4) · web"
         await pilot.press("s")  # pushed ↑: the old plain image first, the group stays together
         assert pane.table.visible_keys == [plain.digest, index.digest, amd.digest, arm.digest]

@@ -8,11 +8,21 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.pilot import Pilot
 
-from ecrtui.ui.widgets.virtual_table import Column, Row, SortOption, VirtualTable, fit, layout_columns
+from ecrtui.ui.widgets.virtual_table import (
+    Column,
+    Row,
+    SortOption,
+    VirtualTable,
+    fit,
+    layout_columns,
+    merge_sorted,
+)
 
 COLUMNS = (
     Column("name", "Name", flex=1, min_width=8),
@@ -336,3 +346,31 @@ async def test_lines_fill_the_width_exactly(width: int) -> None:
         content_width = table.scrollable_content_region.width
         for y in range(4):
             assert table.render_line(y).cell_length == content_width
+
+
+@given(
+    keys=st.lists(st.integers(min_value=0, max_value=20), max_size=60),
+    split=st.integers(min_value=0, max_value=60),
+)
+def test_merge_sorted_equals_a_stable_sort(keys: list[int], split: int) -> None:
+    split = min(split, len(keys))
+    key = keys.__getitem__
+    order = sorted(range(split), key=key)
+    merged, first = merge_sorted(order, range(split, len(keys)), key)
+    assert merged == sorted(range(len(keys)), key=key)
+    new_positions = [position for position, index in enumerate(merged) if index >= split]
+    assert first == (new_positions[0] if new_positions else len(merged))
+
+
+@pilot_test
+async def test_sorted_and_filtered_appends_match_a_full_rebuild() -> None:
+    table = VirtualTable(COLUMNS, sort_options=[BY_SIZE])
+    app = TableApp(table)
+    async with app.run_test(size=(60, 12)):
+        table.set_filter("row-000")
+        for start in range(0, 300, 37):
+            table.append_rows(make_rows(start, min(start + 37, 300)))
+        incremental = table.visible_keys
+        table.set_rows(make_rows(0, 300))
+        assert incremental == table.visible_keys
+        assert len(incremental) == 100

@@ -31,7 +31,11 @@ class HeaderBar(Widget):
 
     def render(self) -> Content:
         parts: list[str | tuple[str, str]] = [(" ecrtui ", "bold reverse $primary")]
-        for label, value in (("profile", self.profile), ("account", self.account), ("region", self.aws_region)):
+        for label, value in (
+            ("profile", self.profile),
+            ("account", self.account),
+            ("region", self.aws_region),
+        ):
             parts += [(f"  {label} ", "dim"), (value or "…", "bold")]
         if self.read_only:
             parts += ["  ", (" READ-ONLY ", "bold $text-warning on $warning-muted")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from time import monotonic
 from typing import Protocol
 
 from textual import on, work
@@ -36,6 +37,7 @@ from ecrtui.ui.image_rows import (
     referrer_children,
 )
 from ecrtui.ui.messages import EcrFailed
+from ecrtui.ui.prefetch import read_ahead
 from ecrtui.ui.widgets.table_pane import TablePane
 from ecrtui.ui.widgets.virtual_table import VirtualTable
 
@@ -55,6 +57,12 @@ class ImageSource(Protocol):
     def get_manifests(
         self, repository_name: str, digests: Iterable[str], registry_id: str | None = None
     ) -> ManifestBatch: ...
+
+
+POST_INTERVAL = 0.25
+"""Seconds between page messages from the worker: pages arriving faster are batched (fewer repaints)."""
+TITLE_INTERVAL = 0.25
+"""Seconds between title updates while pages arrive: a title change repaints the whole pane."""
 
 
 def _utc_now() -> datetime:
@@ -126,11 +134,8 @@ class ImagesPane(TablePane):
         self._placements: dict[str, Placement] = {}
         self._loading = False
         self._grouped = False
-        table.set_sort_options(
-            image_sort_options(
-                lambda digest: self._summaries.get(digest), lambda key: self._placements.get(key)
-            )
-        )
+        self._title_updated = 0.0
+        table.set_sort_options(image_sort_options(lambda key: self._placements.get(key)))
         self.update_title()
         self.update_subtitle()
 
@@ -194,6 +199,7 @@ class ImagesPane(TablePane):
 
     def update_title(self) -> None:
         """``Images (12,345…)`` while pages arrive, then ``Images (100,000)``; the repository after it."""
+        self._title_updated = monotonic()
         more = "…" if self._loading else ""
         name = f" · {self._repository.name}" if self._repository is not None else ""
         self.border_title = f"Images ({self.counts_text()}{more}){name}"
@@ -202,20 +208,39 @@ class ImagesPane(TablePane):
     def _load(self, service: ImageSource, repository: Repository, refresh: bool, generation: int) -> None:
         """Thread worker: list, then group; posts messages and never touches widgets."""
         worker = get_current_worker()
+        cancel = worker.cancelled_event
         listing: list[ImageSummary] = []
         complete = False
         now = self._clock()
+        held: list[ImageSummary] = []
+        held_rows = ImageRows()
+        posted_at = 0.0
+
+        def post_held() -> None:
+            nonlocal held, held_rows, posted_at
+            self.post_message(self._Page(generation, held, held_rows))
+            held, held_rows, posted_at = [], ImageRows(), monotonic()
+
         try:
-            for page in service.iter_image_pages(
-                repository.name, repository.registry_id, refresh=refresh, cancel=worker.cancelled_event
-            ):
-                if worker.is_cancelled:
-                    return
-                rows = flat_rows(page, now, first_arrival=len(listing))
-                listing.extend(page)
-                self.post_message(self._Page(generation, page, rows))
+            pages = service.iter_image_pages(
+                repository.name, repository.registry_id, refresh=refresh, cancel=cancel
+            )
+            for page in read_ahead(pages, cancel, tick=POST_INTERVAL):
+                if page is not None:
+                    rows = flat_rows(page, now, first_arrival=len(listing))
+                    listing.extend(page)
+                    held.extend(page)
+                    held_rows.rows.extend(rows.rows)
+                    held_rows.placements.update(rows.placements)
+                # Batch pages that arrive faster than the UI needs them; the first is shown at once.
+                if held and (page is None or not posted_at or monotonic() - posted_at >= POST_INTERVAL):
+                    post_held()
             complete = not worker.is_cancelled
+            if held and complete:
+                post_held()
         except EcrError as error:
+            if held:
+                post_held()
             self.post_message(EcrFailed(error, f"listing images of {repository.name}"))
         finally:
             self.post_message(self._Listed(generation, complete))
@@ -253,7 +278,9 @@ class ImagesPane(TablePane):
             self._summaries.setdefault(summary.digest, summary)
         self._placements.update(message.rows.placements)
         self.table.append_rows(message.rows.rows)
-        self.update_title()
+        first_page = len(self._summaries) == len(message.summaries)
+        if first_page or monotonic() - self._title_updated >= TITLE_INTERVAL:
+            self.update_title()
 
     @on(_Listed)
     def _listed(self, message: _Listed) -> None:

@@ -11,7 +11,8 @@ search texts, style names and sort keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
@@ -20,7 +21,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -79,6 +80,28 @@ def fit(text: str, width: int, justify: Literal["left", "right"] = "left") -> st
     if justify == "right":
         return " " * (width - length) + text
     return text + " " * (width - length)
+
+
+def merge_sorted(order: list[int], new: Iterable[int], key: Callable[[int], Any]) -> tuple[list[int], int]:
+    """``order`` (sorted by ``key``) with ``new`` merged in, stably (a new item goes after equal keys).
+
+    Returns the merged list and the position of the first new item (``len`` of the result if none), so the
+    caller can skip a repaint when every new row lands below the screen. Equivalent to a stable sort of
+    ``order + new`` but costs O(k log n) comparisons and O(n) copying for k new items, which keeps page
+    appends cheap at 100,000 rows.
+    """
+    merged: list[int] = []
+    taken = 0
+    first = -1
+    for index in sorted(new, key=key):
+        position = bisect_right(order, key(index), lo=taken, key=key)
+        merged += order[taken:position]
+        if first < 0:
+            first = len(merged)
+        merged.append(index)
+        taken = position
+    merged += order[taken:]
+    return merged, first if first >= 0 else len(merged)
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -229,8 +252,14 @@ class VirtualTable(ScrollView, can_focus=True):
         self._rows: list[Row] = []
         self._search: list[str] = []
         self._positions: dict[str, int] = {}
-        self._view: list[int] = []
         self._sort_keys: list[Any] = []
+        """Sort key of each row (by row index) under the current order."""
+        self._order: list[int] = []
+        """Every row index in display order, filter aside."""
+        self._flags = bytearray()
+        """Whether each row matches the filter (empty when no filter)."""
+        self._view: list[int] = self._order
+        """The rows shown: ``_order`` itself without a filter, else the matching part of it."""
         self._query = ""
         self._matcher: Matcher | None = None
         self._cursor = 0
@@ -239,6 +268,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._loading = False
         self._line_cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._column_layout: tuple[int, list[tuple[int, int]]] | None = None
+        self._base_style = Style()
+        """The widget's own style, refreshed at the start of each render pass."""
 
     # ------------------------------------------------------------------ read-only state
 
@@ -315,8 +346,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._rows = []
         self._search = []
         self._positions = {}
-        self._view = []
         self._sort_keys = []
+        self._order = []
+        self._flags = bytearray()
+        self._view = self._order if self._matcher is None else []
         self._cursor = 0
         had_marks = bool(self._marked)
         self._marked = {}
@@ -326,9 +359,11 @@ class VirtualTable(ScrollView, can_focus=True):
             self.post_message(self.MarksChanged(self, ()))
 
     def append_rows(self, rows: Iterable[Row]) -> None:
-        """Add a page of rows; only rows that land on screen are drawn.
+        """Add a page of rows; unsorted, only rows that land on screen are drawn.
 
-        Rows whose key is already held are ignored (a page may repeat after a retry).
+        Sorted, the page is merged into the order (binary search per new row, then slice copies) rather than
+        re-sorting every row, so a page costs about the same at 100,000 rows as at 1,000. Rows whose key is
+        already held are ignored (a page may repeat after a retry).
         """
         start = len(self._rows)
         for row in rows:
@@ -341,22 +376,39 @@ class VirtualTable(ScrollView, can_focus=True):
             return
         new = range(start, len(self._rows))
         sort = self._current_sort
-        if sort is not None:
-            self._sort_keys.extend(sort.key(self._rows[index]) for index in new)
-        accepted = filter_indices(self._search, self._matcher, new) if self._matcher else list(new)
-        if not accepted:
-            return
+        matcher = self._matcher
+        if matcher is not None:
+            self._flags.extend(1 if matcher(self._search[index]) else 0 for index in new)
         if sort is None:
-            first_new = len(self._view)
-            self._view.extend(accepted)
-            self._after_append(first_new)
+            self._order.extend(new)
+            if matcher is None:
+                self._after_append(len(self._view) - len(new))
+                return
+            accepted = [index for index in new if self._flags[index]]
+            if accepted:
+                self._view.extend(accepted)
+                self._after_append(len(self._view) - len(accepted))
             return
+        self._sort_keys.extend(sort.key(self._rows[index]) for index in new)
         keep = self.highlighted_key
-        self._view.extend(accepted)
-        self._view.sort(key=self._sort_keys.__getitem__, reverse=sort.reverse)
+        first_new = 0
+        if sort.reverse:
+            self._order.extend(new)
+            self._order.sort(key=self._sort_keys.__getitem__, reverse=True)
+        else:
+            self._order, first_new = merge_sorted(self._order, new, self._sort_keys.__getitem__)
+        if matcher is None:
+            self._view = self._order
+            if first_new > self._cursor and first_new >= int(self.scroll_offset.y) + self.size.height:
+                # Everything new landed below the screen and the cursor: only the scrollbar changes.
+                self._update_virtual_size()
+                return
+        elif any(self._flags[index] for index in new):
+            self._view = [index for index in self._order if self._flags[index]]
+        else:
+            return
         self._line_cache.clear()
         self._restore_cursor(keep)
-        self.refresh()
         self._after_change()
 
     def set_rows(self, rows: Iterable[Row]) -> None:
@@ -373,6 +425,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self._rows.append(row)
             self._search.append(row.search_text.lower())
         self._marked = {key: None for key in marks_before if key in self._positions}
+        self._rebuild_order()
         self._rebuild_view(keep)
         if tuple(self._marked) != marks_before:
             self.post_message(self.MarksChanged(self, tuple(self._marked)))
@@ -384,6 +437,12 @@ class VirtualTable(ScrollView, can_focus=True):
             return
         self._rows[position] = row
         self._search[position] = row.search_text.lower()
+        sort = self._current_sort
+        if self._matcher is not None or (sort is not None and sort.key(row) != self._sort_keys[position]):
+            keep = self.highlighted_key
+            self._rebuild_order()
+            self._rebuild_view(keep)
+            return
         self._line_cache.clear()
         self.refresh()
 
@@ -552,6 +611,11 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Work out the widget's base style once per render pass, not once per line (it is costly)."""
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """Line 0 is the header; the rest show rows from the scroll offset."""
         region = self.scrollable_content_region
@@ -562,7 +626,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if position >= len(self._view):
             if y == 1 and not self._view:
                 return self._render_message(width)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         index = self._view[position]
         is_cursor = position == self._cursor
         is_marked = bool(self._marked) and self._rows[index].key in self._marked
@@ -574,7 +638,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return strip
 
     def _render_header(self, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("virtual-table--header", partial=True)
+        style = self._base_style + self.get_component_rich_style("virtual-table--header", partial=True)
         parts: list[str] = [" " * MARKER_WIDTH] if self.markable else []
         for index, column_width in self._layout(width):
             column = self._columns[index]
@@ -589,11 +653,11 @@ class VirtualTable(ScrollView, can_focus=True):
             text = f" No rows match {self._query!r} (esc clears the filter)"
         else:
             text = f" {self.empty_text}"
-        style = self.rich_style + self.get_component_rich_style("virtual-table--message", partial=True)
+        style = self._base_style + self.get_component_rich_style("virtual-table--message", partial=True)
         return Strip([Segment(fit(text, width), style)], width)
 
     def _render_row(self, row: Row, width: int, is_cursor: bool, is_marked: bool) -> Strip:
-        row_style = self.rich_style
+        row_style = self._base_style
         for name in row.classes:
             row_style += self._style(name)
         cursor_style = (
@@ -608,7 +672,7 @@ class VirtualTable(ScrollView, can_focus=True):
             segments.append(Segment(f"{MARK} " if is_marked else "  ", marker_style))
             used += MARKER_WIDTH
         gap_style = row_style + cursor_style if cursor_style else row_style
-        cells = row.cells
+        cells = row.cell_texts
         cell_classes = row.cell_classes
         for number, (index, column_width) in enumerate(self._layout(width)):
             if number:
@@ -652,20 +716,33 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _resort(self) -> None:
         keep = self.highlighted_key
+        self._rebuild_order()
         self._rebuild_view(keep)
         self.post_message(self.SortChanged(self, self.sort_label))
 
-    def _rebuild_view(self, keep: str | None) -> None:
-        """Recompute filter and order over every row, then put the cursor back on ``keep``."""
+    def _rebuild_order(self) -> None:
+        """Sort keys and display order of every row (filter-independent, so filtering never re-sorts)."""
         sort = self._current_sort
-        indices: Iterable[int] = range(len(self._rows))
-        view = filter_indices(self._search, self._matcher, indices) if self._matcher else list(indices)
-        if sort is not None:
-            self._sort_keys = [sort.key(row) for row in self._rows]
-            view.sort(key=self._sort_keys.__getitem__, reverse=sort.reverse)
-        else:
+        if sort is None:
             self._sort_keys = []
-        self._view = view
+            self._order = list(range(len(self._rows)))
+            return
+        self._sort_keys = [sort.key(row) for row in self._rows]
+        self._order = sorted(range(len(self._rows)), key=self._sort_keys.__getitem__, reverse=sort.reverse)
+
+    def _rebuild_view(self, keep: str | None) -> None:
+        """Apply the filter to the order, then put the cursor back on ``keep``."""
+        matcher = self._matcher
+        if matcher is None:
+            self._flags = bytearray()
+            self._view = self._order
+        else:
+            matched = filter_indices(self._search, matcher, range(len(self._rows)))
+            flags = bytearray(len(self._rows))
+            for index in matched:
+                flags[index] = 1
+            self._flags = flags
+            self._view = matched if self._current_sort is None else [i for i in self._order if flags[i]]
         self._invalidate()
         self._restore_cursor(keep)
         self._after_change()
@@ -698,8 +775,20 @@ class VirtualTable(ScrollView, can_focus=True):
         self._sync_highlight()
 
     def _update_virtual_size(self) -> None:
+        """Resize the scrollable area; skip the screen-wide layout pass when the scrollbar stays as it is.
+
+        Setting ``virtual_size`` normally re-lays out the whole screen (tens of milliseconds on a big terminal);
+        a page append only changes the scrollbar's thumb, so update the scrollbar directly unless it must
+        appear or disappear.
+        """
         size = Size(self.scrollable_content_region.width, len(self._view) + 1)
-        if size != self.virtual_size:
+        if size == self.virtual_size:
+            return
+        needs_scrollbar = size.height > self.container_size.height
+        if self.is_mounted and self.virtual_size.height and needs_scrollbar == self.show_vertical_scrollbar:
+            self.set_reactive(VirtualTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
             self.virtual_size = size
 
     def _scroll_to_cursor(self) -> None:

@@ -16,10 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.events import Focus
+from textual.events import Blur, DescendantBlur, DescendantFocus, Focus
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Static, TabbedContent, TabPane, Tabs
+from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
 from ecrtui.ui.actions import ACTIONS
@@ -44,6 +44,8 @@ TAB_IDS: tuple[str, ...] = ("tab-summary", "tab-manifest", "tab-config", "tab-la
 """The inspector tabs in the order ``[`` and ``]`` walk them."""
 
 _TAB_ACTION_IDS = ("app.prev_tab", "app.next_tab")
+_MOVE_ACTION_IDS = ("table.down", "table.up", "table.top", "table.bottom")
+"""``j``/``k``/``g``/``G`` as in the lists; arrows and home/end reach the focused table or view first."""
 
 
 class DetailsSource(Protocol):
@@ -68,7 +70,7 @@ class Inspector(Vertical, can_focus=True):
     inspector gets them without listing the file in its ``CSS_PATH``."""
 
     BINDINGS = [
-        *(spec.binding() for spec in ACTIONS if spec.id in _TAB_ACTION_IDS),
+        *(spec.binding() for spec in ACTIONS if spec.id in _TAB_ACTION_IDS + _MOVE_ACTION_IDS),
         Binding("escape", "close_child", "Back to index", id="inspector.back"),
     ]
 
@@ -112,6 +114,10 @@ class Inspector(Vertical, can_focus=True):
         """Where "now" comes from for relative times; tests pin it."""
         self._stack: list[ImageDetails] = []
         """Opened images: the selected one first, then any platform children opened from it."""
+        self._labels: list[str] = []
+        """How the breadcrumb names each stacked image (a child by its platform)."""
+        self._pending_label = ""
+        """The breadcrumb label of the child being loaded."""
         self._service: DetailsSource | None = None
         """The data source of the last ``load``, reused to open platform children."""
         self._request = 0
@@ -179,6 +185,7 @@ class Inspector(Vertical, can_focus=True):
         """Show one image's details as the root of the inspector (any opened child is closed)."""
         self._request += 1
         self._stack = [details]
+        self._labels = [crumb_label(details)]
         self._render_top()
 
     def show_loading(self, message: str = "Loading image details…") -> None:
@@ -195,7 +202,7 @@ class Inspector(Vertical, can_focus=True):
     def clear(self) -> None:
         """Forget the image: nothing selected."""
         self._request += 1
-        self._stack = []
+        self._stack, self._labels = [], []
         self.border_title = "Inspector"
         self.border_subtitle = ""
         self.set_class(False, "-nested")
@@ -205,7 +212,7 @@ class Inspector(Vertical, can_focus=True):
         """Fetch and show the details of ``summary`` in a worker; a newer ``load`` supersedes this one."""
         self._service = service
         self._request += 1
-        self._stack = []
+        self._stack, self._labels = [], []
         self.show_loading()
         self._load_details(service, repository, summary, self._request, nested=False)
 
@@ -225,7 +232,8 @@ class Inspector(Vertical, can_focus=True):
         if self._service is not None:
             self._request += 1
             self._opening_child = True
-            self.show_loading(f"Loading {child_label(child)}…")
+            self._pending_label = child_label(child)
+            self.show_loading(f"Loading {self._pending_label}…")
             summary = child_summary(parent, child)
             self._load_details(self._service, parent.repository, summary, self._request, nested=True)
             return
@@ -235,6 +243,7 @@ class Inspector(Vertical, can_focus=True):
             self.notify(str(error), title="Cannot open platform", severity="warning")
             return
         self._stack.append(opened)
+        self._labels.append(child_label(child))
         self._render_top()
 
     def close_child(self) -> bool:
@@ -247,6 +256,7 @@ class Inspector(Vertical, can_focus=True):
             return False
         self._request += 1
         self._stack.pop()
+        self._labels.pop()
         self._render_top()
         return True
 
@@ -280,7 +290,23 @@ class Inspector(Vertical, can_focus=True):
         return super().focus(scroll_visible)
 
     def on_focus(self, _event: Focus) -> None:
+        self._sync_focus_class()
         self.focus_content()
+
+    def on_blur(self, _event: Blur) -> None:
+        self.call_later(self._sync_focus_class)
+
+    def on_descendant_focus(self, _event: DescendantFocus) -> None:
+        self._sync_focus_class()
+
+    def on_descendant_blur(self, _event: DescendantBlur) -> None:
+        self.call_later(self._sync_focus_class)
+
+    def _sync_focus_class(self) -> None:
+        """Light the frame while focus is inside; changed only on entry and exit, never between tabs."""
+        inside = self.has_focus_within
+        if inside != self.has_class("-has-focus"):
+            self.set_class(inside, "-has-focus")
 
     # Actions ---------------------------------------------------------------------------------------------
 
@@ -292,6 +318,40 @@ class Inspector(Vertical, can_focus=True):
 
     def action_close_child(self) -> None:
         self.close_child()
+
+    def action_cursor_down(self) -> None:
+        self._move("down")
+
+    def action_cursor_up(self) -> None:
+        self._move("up")
+
+    def action_cursor_top(self) -> None:
+        self._move("top")
+
+    def action_cursor_bottom(self) -> None:
+        self._move("bottom")
+
+    def _move(self, where: str) -> None:
+        """Move the focused table's cursor, or scroll the focused view, as the vi-style keys ask."""
+        focused = self.screen.focused
+        if focused is None or focused is self or self not in focused.ancestors:
+            return
+        if isinstance(focused, DataTable):
+            table_moves = {
+                "down": focused.action_cursor_down,
+                "up": focused.action_cursor_up,
+                "top": focused.action_scroll_top,
+                "bottom": focused.action_scroll_bottom,
+            }
+            table_moves[where]()
+            return
+        scroll_moves = {
+            "down": focused.scroll_down,
+            "up": focused.scroll_up,
+            "top": focused.scroll_home,
+            "bottom": focused.scroll_end,
+        }
+        scroll_moves[where]()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``esc`` belongs to the inspector only while a child is open; otherwise the app's ``esc`` applies."""
@@ -329,8 +389,10 @@ class Inspector(Vertical, can_focus=True):
             return
         if message.nested and self._stack:
             self._stack.append(message.details)
+            self._labels.append(self._pending_label or crumb_label(message.details))
         else:
             self._stack = [message.details]
+            self._labels = [crumb_label(message.details)]
         self._render_top()
 
     @on(LoadFailed)
@@ -382,10 +444,9 @@ class Inspector(Vertical, can_focus=True):
     def _update_breadcrumb(self) -> None:
         nested = len(self._stack) > 1
         self.set_class(nested, "-nested")
-        self.border_title = f"Inspector · {crumb_label(self._stack[-1])}" if self._stack else "Inspector"
+        self.border_title = f"Inspector · {self._labels[-1]}" if self._labels else "Inspector"
         self.border_subtitle = "esc: back to the index" if nested else ""
-        parts = [crumb_label(details) for details in self._stack]
-        crumb = Content(" ▸ ").join(Content(part) for part in parts)
+        crumb = Content(" ▸ ").join(Content(label) for label in self._labels)
         self.query_one("#inspector-breadcrumb", Static).update(crumb)
 
     def _step_tab(self, step: int) -> None:

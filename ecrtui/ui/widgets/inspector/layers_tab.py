@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 _FIXED_WIDTHS = {"#": 3, "Size": 9}
 _MIN_COMMAND_WIDTH = 16
+_SCHEMA1_LAYER_TYPE = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+"""Schema 1 names no layer types; its blobs are always gzipped tars."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,7 @@ def layer_rows(details: ImageDetails) -> list[LayerRow]:
     manifest = details.manifest
     layers = getattr(manifest, "layers", None)
     if layers is None:
-        digests = getattr(manifest, "layer_digests", ())
-        return [LayerRow(i, None, "", digest, "") for i, digest in enumerate(digests)]
+        return _schema1_rows(details)
     history: tuple[HistoryEntry, ...] = details.config.history if details.config is not None else ()
     rows: list[LayerRow] = []
     next_layer = 0
@@ -75,7 +76,25 @@ def layer_rows(details: ImageDetails) -> list[LayerRow]:
         next_layer += 1
     for index in range(next_layer, len(layers)):
         layer = layers[index]
-        rows.append(LayerRow(index, layer.size, layer.media_type, layer.digest, ""))
+        # Artifacts have no build history; their layers are files named by an annotation.
+        command = f"file {layer.title}" if layer.title else ""
+        rows.append(LayerRow(index, layer.size, layer.media_type, layer.digest, command))
+    return rows
+
+
+def _schema1_rows(details: ImageDetails) -> list[LayerRow]:
+    """Schema 1 keeps each step's container config (with its command) in v1Compatibility, top layer first."""
+    digests: tuple[str, ...] = getattr(details.manifest, "layer_digests", ())
+    history = list(reversed(getattr(details.manifest, "history", ())))
+    rows: list[LayerRow] = []
+    for index, digest in enumerate(digests):
+        parsed = history[index].parsed if index < len(history) else None
+        command = ""
+        if parsed is not None:
+            argv = (parsed.get("container_config") or {}).get("Cmd") or ()
+            if isinstance(argv, list):
+                command = clean_created_by(" ".join(str(part) for part in argv))
+        rows.append(LayerRow(index, None, _SCHEMA1_LAYER_TYPE, digest, command))
     return rows
 
 
@@ -85,6 +104,8 @@ class LayersTab(Vertical):
     def __init__(self) -> None:
         super().__init__(classes="tab-body")
         self._rows: list[LayerRow] = []
+        self._filled_width = -1
+        """The command column width the table was last filled for (refilled only when it changes)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="layers-notice", classes="notice", markup=False)
@@ -152,6 +173,7 @@ class LayersTab(Vertical):
         type_width = self._type_width()
         table.add_column("Type", width=type_width, key="type")
         width = self._command_width(type_width)
+        self._filled_width = width
         table.add_column("Created by", width=width, key="command")
         for number, row in enumerate(self._rows):
             command = truncate(one_line(row.command), width)
@@ -193,5 +215,5 @@ class LayersTab(Vertical):
         self._show_detail(event.cursor_row)
 
     def on_resize(self, _event: Resize) -> None:
-        if self._rows:
+        if self._rows and self._command_width(self._type_width()) != self._filled_width:
             self._fill_table()

@@ -49,7 +49,7 @@ class SummaryTab(VerticalScroll):
             ("Pushed", _when(summary.pushed_at, now)),
             ("Last pull", _when(summary.last_pulled_at, now, never="never pulled")),
             ("Media type", f"{media_type_name(manifest.media_type)} ({manifest.media_type or 'none'})"),
-            ("Kind", str(summary.kind)),
+            ("Kind", str(manifest.kind)),
             (
                 "Tags",
                 ", ".join(summary.tags) if summary.tags else Content.styled("none", "$text-muted italic"),
@@ -57,7 +57,7 @@ class SummaryTab(VerticalScroll):
             ("Platform", platform_summary(details)),
         ]
         artifact_type = getattr(manifest, "artifact_type", None) or summary.artifact_media_type
-        if artifact_type and str(summary.kind) == "artifact":
+        if artifact_type and str(manifest.kind) == "artifact":
             rows.append(("Artifact type", artifact_type))
         subject = getattr(manifest, "subject", None)
         if subject is not None:

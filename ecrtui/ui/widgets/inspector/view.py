@@ -175,7 +175,7 @@ def child_summary(parent: ImageDetails, child: ChildImage) -> ImageSummary:
         update={
             "digest": child.descriptor.digest,
             "tags": (),
-            "size_bytes": None,
+            "size_bytes": child_size(child),
             "manifest_media_type": child.descriptor.media_type,
             "artifact_media_type": getattr(child.manifest, "effective_artifact_type", None),
             "scan_status": None,

@@ -1,0 +1,211 @@
+"""Corrected ECR image calls: listing with paging, manifests stored and returned as ECR does, deletes, scans."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from moto.core.responses import ActionResult
+from moto.ecr.models import Repository
+
+from ecrtui.sandbox import registry_ops, scans
+from ecrtui.sandbox.errors import ImageNotFoundException, InvalidParameterException
+from ecrtui.sandbox.handler_support import (
+    MOTO_HANDLERS,
+    JsonResponse,
+    backend_for,
+    fast_json,
+    find_image,
+    image_failure,
+    refuse_paging_with,
+    repository_for,
+    tag_status,
+    with_token,
+)
+from ecrtui.sandbox.images import SandboxImage, repo_images
+from ecrtui.sandbox.manifest_rules import INDEX_TYPES
+from ecrtui.sandbox.paging import paginate
+
+
+def describe_repositories(self: Any) -> ActionResult:
+    refuse_paging_with(self, "repositoryNames")
+    backend = backend_for(self)
+    names = self._get_param("repositoryNames")
+    repositories = backend.describe_repositories(registry_id=backend.account_id, repository_names=names)
+    if names:
+        return ActionResult({"repositories": repositories})
+    page, token = paginate(
+        repositories,
+        lambda r: str(r.name),
+        "repositories",
+        self._get_param("maxResults"),
+        self._get_param("nextToken"),
+    )
+    return with_token({"repositories": list(page)}, token)
+
+
+def describe_images(self: Any) -> ActionResult | JsonResponse:
+    refuse_paging_with(self, "imageIds")
+    repository = repository_for(self)
+    image_ids = self._get_param("imageIds")
+    if image_ids:
+        found: dict[str, SandboxImage] = {}
+        for image_id in image_ids:
+            image = find_image(repository, image_id)
+            if image is None:
+                raise ImageNotFoundException(
+                    f"The image with imageId {image_id} does not exist within the repository with name "
+                    f"'{repository.name}' in the registry with id '{repository.registry_id}'"
+                )
+            found.setdefault(image.image_digest, image)
+        return ActionResult({"imageDetails": [i.details() for i in found.values()]})
+    listing = repo_images(repository).listing(tag_status(self))
+    page, token = paginate(
+        listing,
+        lambda i: str(i.image_digest),
+        f"images:{repository.name}",
+        self._get_param("maxResults"),
+        self._get_param("nextToken"),
+    )
+    return fast_json({"imageDetails": [i.details() for i in page]}, token)
+
+
+def list_images(self: Any) -> JsonResponse:
+    repository = repository_for(self)
+    listing = repo_images(repository).id_listing(tag_status(self))
+    page, token = paginate(
+        listing,
+        lambda entry: f"{entry[0]}|{entry[1] or ''}",
+        f"ids:{repository.name}",
+        self._get_param("maxResults"),
+        self._get_param("nextToken"),
+    )
+    ids = [{"imageDigest": d, "imageTag": t} if t else {"imageDigest": d} for d, t in page]
+    return fast_json({"imageIds": ids}, token)
+
+
+def batch_get_image(self: Any) -> ActionResult:
+    repository = repository_for(self)
+    image_ids = self._get_param("imageIds") or []
+    if not 1 <= len(image_ids) <= 100:
+        raise InvalidParameterException("Invalid parameter at 'imageIds': between 1 and 100 image ids")
+    accepted = self._get_param("acceptedMediaTypes")
+    images: list[dict[str, Any]] = []
+    failures: list[dict[str, Any]] = []
+    for image_id in image_ids:
+        if not image_id.get("imageDigest") and not image_id.get("imageTag"):
+            failures.append(
+                image_failure(image_id, "MissingDigestAndTag", "Both tag and digest cannot be null")
+            )
+            continue
+        image = find_image(repository, image_id)
+        if image is None:
+            code = "ImageNotFound"
+            if image_id.get("imageTag") and repo_images(repository).by_digest.get(
+                image_id.get("imageDigest", "")
+            ):
+                code = "ImageTagDoesNotMatchDigest"
+            failures.append(image_failure(image_id, code, "Requested image not found"))
+            continue
+        if accepted and image.image_manifest_media_type not in accepted:
+            failures.append(
+                image_failure(
+                    image_id,
+                    "UnsupportedImageType",
+                    f"The image's manifest media type {image.image_manifest_media_type} is not among "
+                    "acceptedMediaTypes",
+                )
+            )
+            continue
+        returned_id = {"imageDigest": image.image_digest}
+        if image_id.get("imageTag"):
+            returned_id["imageTag"] = image_id["imageTag"]
+        images.append(
+            {
+                "registryId": repository.registry_id,
+                "repositoryName": repository.name,
+                "imageId": returned_id,
+                "imageManifest": image.image_manifest,
+                "imageManifestMediaType": image.image_manifest_media_type,
+            }
+        )
+    return ActionResult({"images": images, "failures": failures})
+
+
+def put_image(self: Any) -> ActionResult:
+    repository = repository_for(self)
+    image, tag = registry_ops.put_image(
+        repository,
+        self._get_param("imageManifest"),
+        media_type=self._get_param("imageManifestMediaType"),
+        tag=self._get_param("imageTag"),
+        expected_digest=self._get_param("imageDigest"),
+    )
+    image_id = {"imageDigest": image.image_digest}
+    if tag is not None:
+        image_id["imageTag"] = tag
+    return ActionResult(
+        {
+            "image": {
+                "registryId": repository.registry_id,
+                "repositoryName": repository.name,
+                "imageId": image_id,
+                "imageManifest": image.image_manifest,
+                "imageManifestMediaType": image.image_manifest_media_type,
+            }
+        }
+    )
+
+
+def _referenced_by_index(repository: Repository, digest: str) -> bool:
+    for image in repo_images(repository).images:
+        if image.image_manifest_media_type in INDEX_TYPES and digest in image.image_manifest:
+            children = json.loads(image.image_manifest).get("manifests", [])
+            if any(child.get("digest") == digest for child in children):
+                return True
+    return False
+
+
+def batch_delete_image(self: Any) -> ActionResult:
+    repository = repository_for(self)
+    index = repo_images(repository)
+    deleted: list[dict[str, str]] = []
+    failures: list[dict[str, Any]] = []
+    for image_id in self._get_param("imageIds") or []:
+        digest, tag = image_id.get("imageDigest"), image_id.get("imageTag")
+        if not digest and not tag:
+            failures.append(
+                image_failure(image_id, "MissingDigestAndTag", "Both tag and digest cannot be null")
+            )
+            continue
+        image = find_image(repository, image_id)
+        if image is None:
+            failures.append(image_failure(image_id, "ImageNotFound", "Requested image not found"))
+            continue
+        if tag and not digest and len(image.image_tags) > 1:
+            index.untag(image, tag)
+            deleted.append({"imageDigest": image.image_digest, "imageTag": tag})
+            continue
+        if _referenced_by_index(repository, image.image_digest):
+            failures.append(
+                image_failure(
+                    image_id,
+                    "ImageReferencedByManifestList",
+                    "Requested image is referenced by an image index",
+                )
+            )
+            continue
+        tags = list(image.image_tags)
+        index.remove(image)
+        deleted.extend({"imageDigest": image.image_digest, "imageTag": t} for t in tags)
+        if not tags:
+            deleted.append({"imageDigest": image.image_digest})
+    return ActionResult({"imageIds": deleted, "failures": failures})
+
+
+def describe_image_scan_findings(self: Any) -> ActionResult:
+    repository = repository_for(self)
+    image = find_image(repository, self._get_param("imageId") or {})
+    if isinstance(image, SandboxImage) and image.scan_summary is not None:
+        return ActionResult(scans.findings_response(image, repository.registry_id, repository.name))
+    return cast(ActionResult, MOTO_HANDLERS["describe_image_scan_findings"](self))

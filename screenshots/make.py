@@ -1,0 +1,1 @@
+"""Render SVG screenshots of the main ecrtui views from the demo sandbox."""
