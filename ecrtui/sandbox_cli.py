@@ -8,6 +8,7 @@ The first line printed is ``endpoint: http://HOST:PORT`` (the test fixtures wait
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import tempfile
@@ -66,6 +67,14 @@ def _options(args: argparse.Namespace) -> Any:
     )
 
 
+def _stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM; installed before startup so an early signal still stops cleanly."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    return stop
+
+
 def run_sandbox(args: argparse.Namespace) -> int:
     """Start the sandbox, print how to reach it, and serve until Ctrl-C or SIGTERM."""
     options = _options(args)
@@ -75,40 +84,38 @@ def run_sandbox(args: argparse.Namespace) -> int:
         print(f"ecrtui sandbox: {error}", file=sys.stderr)
         return 2
     try:
+        from ecrtui.sandbox.profiles import SANDBOX_PROFILES
         from ecrtui.sandbox.server import Sandbox
     except ImportError as error:
         print(f"ecrtui sandbox: needs the demo extra (pip install 'ecrtui[demo]'): {error}", file=sys.stderr)
         return 2
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    temporary = None if args.profiles_dir else tempfile.TemporaryDirectory(prefix="ecrtui-sandbox-profiles-")
-    directory = Path(args.profiles_dir) if args.profiles_dir else Path(temporary.name)  # type: ignore[union-attr]
-    sandbox = Sandbox(options)
-    try:
-        sandbox.start()
-    except OSError as error:
-        print(
-            f"ecrtui sandbox: cannot listen on {options.host}:{options.port}: {error.strerror}",
-            file=sys.stderr,
-        )
-        return 1
-    try:
-        files = sandbox.write_profiles(directory)
-        from ecrtui.sandbox.profiles import SANDBOX_PROFILES
-
+    stop = _stop_on_signals()
+    with contextlib.ExitStack() as cleanup:  # runs in reverse: stop the server, then remove temporary files
+        if args.profiles_dir:
+            directory = Path(args.profiles_dir)
+        else:
+            directory = Path(
+                cleanup.enter_context(tempfile.TemporaryDirectory(prefix="ecrtui-sandbox-profiles-"))
+            )
+        sandbox = Sandbox(options)
+        try:
+            sandbox.start()
+        except OSError as error:
+            print(
+                f"ecrtui sandbox: cannot listen on {options.host}:{options.port}: {error.strerror}",
+                file=sys.stderr,
+            )
+            return 1
+        cleanup.callback(sandbox.stop)
+        try:
+            files = sandbox.write_profiles(directory)
+        except OSError as error:
+            print(f"ecrtui sandbox: cannot write profiles to {directory}: {error.strerror}", file=sys.stderr)
+            return 1
         lines = [f"endpoint: {sandbox.endpoint_url}"]
         lines += [f"profile {p.name}: account {p.account_id}, region {p.region}" for p in SANDBOX_PROFILES]
-        lines.append(f"seeded in {sandbox.seed_seconds:.2f} s")
-        lines.append(files.export_line)
-        lines.append("Ctrl-C to stop.")
+        lines += [f"seeded in {sandbox.seed_seconds:.2f} s", files.export_line, "Ctrl-C to stop."]
         print("\n".join(lines), flush=True)
-        try:
-            while not stop.wait(0.5):
-                pass
-        except KeyboardInterrupt:
+        while not stop.wait(0.5):
             pass
-    finally:
-        sandbox.stop()
-        if temporary is not None:
-            temporary.cleanup()
     return 0

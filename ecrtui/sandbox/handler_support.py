@@ -44,11 +44,13 @@ def backend_for(self: Any) -> ECRBackend:
 
 
 def repository_for(self: Any) -> Repository:
+    """The repository a call names, in the registry it addresses (``RepositoryNotFoundException`` if absent)."""
     backend = backend_for(self)
     return backend._get_repository(self._get_param("repositoryName"), backend.account_id)
 
 
 def refuse_paging_with(self: Any, ids_param: str) -> None:
+    """ECR refuses ``maxResults``/``nextToken`` together with an explicit id list."""
     if self._get_param(ids_param) and (
         self._get_param("maxResults") is not None or self._get_param("nextToken") is not None
     ):
@@ -58,6 +60,7 @@ def refuse_paging_with(self: Any, ids_param: str) -> None:
 
 
 def with_token(result: dict[str, Any], token: str | None) -> ActionResult:
+    """A moto result with ``nextToken`` when there is a next page."""
     if token is not None:
         result["nextToken"] = token
     return ActionResult(result)
@@ -82,6 +85,7 @@ def fast_json(result: dict[str, Any], token: str | None) -> JsonResponse:
 
 
 def tag_status(self: Any) -> str:
+    """The ``filter.tagStatus`` of a call (default ``ANY``)."""
     status = (self._get_param("filter") or {}).get("tagStatus", "ANY")
     if status not in TAG_STATUSES:
         raise InvalidParameterException(f"Invalid parameter at 'filter.tagStatus': {status!r}")
@@ -89,6 +93,7 @@ def tag_status(self: Any) -> str:
 
 
 def find_image(repository: Repository, image_id: dict[str, str]) -> SandboxImage | None:
+    """The image an ``imageId`` names; with both digest and tag, they must name the same image."""
     index = repo_images(repository)
     digest, tag = image_id.get("imageDigest"), image_id.get("imageTag")
     by_digest = index.by_digest.get(digest) if digest else None
@@ -99,4 +104,5 @@ def find_image(repository: Repository, image_id: dict[str, str]) -> SandboxImage
 
 
 def image_failure(image_id: dict[str, str], code: str, reason: str) -> dict[str, Any]:
+    """A ``failures`` entry as ECR writes it."""
     return {"imageId": image_id, "failureCode": code, "failureReason": reason}

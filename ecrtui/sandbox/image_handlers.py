@@ -28,6 +28,7 @@ from ecrtui.sandbox.paging import paginate
 
 
 def describe_repositories(self: Any) -> ActionResult:
+    """Repositories of the addressed registry, paged (moto returns them all in one page)."""
     refuse_paging_with(self, "repositoryNames")
     backend = backend_for(self)
     names = self._get_param("repositoryNames")
@@ -45,6 +46,7 @@ def describe_repositories(self: Any) -> ActionResult:
 
 
 def describe_images(self: Any) -> ActionResult | JsonResponse:
+    """Image details with ECR digests and sizes, paged in push order; by id when ``imageIds`` is given."""
     refuse_paging_with(self, "imageIds")
     repository = repository_for(self)
     image_ids = self._get_param("imageIds")
@@ -71,6 +73,7 @@ def describe_images(self: Any) -> ActionResult | JsonResponse:
 
 
 def list_images(self: Any) -> JsonResponse:
+    """One entry per tag (one per untagged image), paged; ids only, so it is the cheap way to count."""
     repository = repository_for(self)
     listing = repo_images(repository).id_listing(tag_status(self))
     page, token = paginate(
@@ -85,6 +88,7 @@ def list_images(self: Any) -> JsonResponse:
 
 
 def batch_get_image(self: Any) -> ActionResult:
+    """Manifests byte-identical to what was put; unknown or unaccepted images come back as failures."""
     repository = repository_for(self)
     image_ids = self._get_param("imageIds") or []
     if not 1 <= len(image_ids) <= 100:
@@ -133,6 +137,7 @@ def batch_get_image(self: Any) -> ActionResult:
 
 
 def put_image(self: Any) -> ActionResult:
+    """Store a manifest under ECR's rules (see ``registry_ops.put_image``)."""
     repository = repository_for(self)
     image, tag = registry_ops.put_image(
         repository,
@@ -167,6 +172,7 @@ def _referenced_by_index(repository: Repository, digest: str) -> bool:
 
 
 def batch_delete_image(self: Any) -> ActionResult:
+    """A tag removes that tag (the image with it when it was the last); a digest removes the image."""
     repository = repository_for(self)
     index = repo_images(repository)
     deleted: list[dict[str, str]] = []
@@ -204,6 +210,7 @@ def batch_delete_image(self: Any) -> ActionResult:
 
 
 def describe_image_scan_findings(self: Any) -> ActionResult:
+    """Deterministic findings for seeded scans; moto's answer otherwise."""
     repository = repository_for(self)
     image = find_image(repository, self._get_param("imageId") or {})
     if isinstance(image, SandboxImage) and image.scan_summary is not None:

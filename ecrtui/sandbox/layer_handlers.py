@@ -46,6 +46,7 @@ def _upload(repository: Repository, upload_id: object) -> UploadBuffer:
 
 
 def initiate_layer_upload(self: Any) -> ActionResult:
+    """Start an upload whose bytes go to a spill file, not memory."""
     repository = repository_for(self)
     upload_id = str(uuid.uuid4())
     current().uploads[_upload_key(repository, upload_id)] = current().blobs.new_upload()
@@ -53,6 +54,7 @@ def initiate_layer_upload(self: Any) -> ActionResult:
 
 
 def upload_layer_part(self: Any) -> ActionResult:
+    """Append a part; parts must continue exactly where the last one ended."""
     repository = repository_for(self)
     upload_id = self._get_param("uploadId")
     upload = _upload(repository, upload_id)
@@ -78,6 +80,7 @@ def upload_layer_part(self: Any) -> ActionResult:
 
 
 def complete_layer_upload(self: Any) -> ActionResult:
+    """Check the bytes against the client's digest and part sizes, then store them in the repository."""
     repository = repository_for(self)
     upload_id = self._get_param("uploadId")
     upload = _upload(repository, upload_id)
@@ -111,6 +114,7 @@ def complete_layer_upload(self: Any) -> ActionResult:
 
 
 def get_download_url_for_layer(self: Any) -> ActionResult:
+    """A presigned URL on the sandbox itself, valid for ``url_ttl_seconds``, carrying no credentials."""
     repository = repository_for(self)
     digest = self._get_param("layerDigest")
     if digest not in repository.layers:

@@ -87,6 +87,10 @@ def read_manifest(manifest: str, declared_media_type: str | None) -> ManifestFac
         ) from None
     if not isinstance(document, dict):
         raise InvalidParameterException("Invalid parameter at 'ImageManifest': not a JSON object")
+    if document.get("schemaVersion") not in (1, 2):
+        raise InvalidParameterException(
+            f"Invalid parameter at 'ImageManifest': unsupported schemaVersion {document.get('schemaVersion')!r}"
+        )
     media_type = _media_type_of(document, declared_media_type)
     if media_type in INDEX_TYPES:
         manifests = document.get("manifests")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from fnmatch import fnmatchcase
 
 from moto.ecr.models import Repository
 
@@ -45,8 +46,16 @@ def _image_size(repository: Repository, facts: ManifestFacts) -> int:
     return sum(repository.layers.get(d, 0) for d in facts.blob_digests)
 
 
-def _is_immutable(repository: Repository) -> bool:
-    return bool(repository.is_tag_immutable())
+def tag_is_immutable(repository: Repository, tag: str) -> bool:
+    """Whether ``tag`` may not move, honouring ECR's mutability exclusion filters (wildcard patterns)."""
+    filters = repository.image_tag_mutability_exclusion_filters or []
+    excluded = any(fnmatchcase(tag, f.get("filter", "")) for f in filters)
+    mode = getattr(repository.image_tag_mutability, "value", repository.image_tag_mutability)
+    if mode == "IMMUTABLE_WITH_EXCLUSION":
+        return not excluded
+    if mode == "MUTABLE_WITH_EXCLUSION":
+        return excluded
+    return bool(mode == "IMMUTABLE")
 
 
 def put_image(
@@ -90,7 +99,12 @@ def put_image(
             f"name '{repository.name}' in registry with id '{repository.registry_id}'"
         )
     holder = index.by_tag.get(tag) if tag is not None else None
-    if holder is not None and holder is not existing and _is_immutable(repository):
+    if (
+        holder is not None
+        and holder is not existing
+        and tag is not None
+        and tag_is_immutable(repository, tag)
+    ):
         raise ImageTagAlreadyExistsException(
             f"The image tag '{tag}' already exists in the '{repository.name}' repository and cannot be "
             f"overwritten because the repository is immutable."

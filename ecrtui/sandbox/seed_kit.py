@@ -32,10 +32,11 @@ class Layers:
     """Base layers shared across images (as real base images are), built once per seed."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, int, str], Blob] = {}
+        self._cache: dict[tuple[str, int], Blob] = {}
 
     def get(self, name: str, size: int) -> Blob:
-        key = (name, size, "")
+        """The layer with this name and size (made once, then shared)."""
+        key = (name, size)
         if key not in self._cache:
             self._cache[key] = make_layer(name, size)
         return self._cache[key]
@@ -109,6 +110,7 @@ class SeedRegistry:
 
 
 def scan_summary(rng: random.Random, completed: datetime) -> dict[str, Any]:
+    """A finished basic scan with varied but seeded severity counts (``DescribeImages`` fields)."""
     counts = {
         "CRITICAL": rng.choice((0, 0, 0, 1)),
         "HIGH": rng.randint(0, 3),

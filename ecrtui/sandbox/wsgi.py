@@ -30,7 +30,7 @@ def _s3_error(start_response: StartResponse, status: str, code: str, message: st
     return [body]
 
 
-def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """(start, end exclusive) for a ``Range`` header; None for the whole blob; ValueError if unsatisfiable."""
     if not header:
         return None
@@ -106,7 +106,7 @@ class SandboxApp:
                 start_response, "404 Not Found", "NoSuchKey", "The specified key does not exist."
             )
         try:
-            span = _byte_range(environ.get("HTTP_RANGE"), size)
+            span = byte_range(environ.get("HTTP_RANGE"), size)
         except ValueError:
             start_response("416 Range Not Satisfiable", [("Content-Range", f"bytes */{size}")])
             return [b""]

@@ -32,7 +32,7 @@ from ecrtui.ui.backend import (
     make_service_factory,
     start_demo_sandbox,
 )
-from ecrtui.ui.commands import EcrCommands, PaletteCommand
+from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
 from ecrtui.ui.error_report import ErrorEntry, make_entry
 from ecrtui.ui.messages import (
     BackendImported,
@@ -515,43 +515,8 @@ class EcrTuiApp(App[int]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def palette_commands(self) -> Sequence[PaletteCommand]:
-        """What the palette offers now: profile and region switches, loaded repositories, view and copy."""
-        commands: list[PaletteCommand] = []
-        for entry in self.registries.entries:
-            name = entry_name(entry)
-            where = entry.region or "profile region"
-
-            def open_it(entry: RegistryEntry = entry) -> None:
-                self.open_registry(entry)
-
-            commands.append(PaletteCommand(f"aws: switch profile {name}", f"open {name} ({where})", open_it))
-        commands.append(
-            PaletteCommand(
-                "aws: switch region", "open this registry in another region", self.action_switch_region
-            )
-        )
-        for repository in self.repositories.repositories if self._panes_ready else ():
-
-            def go(repository: Repository = repository) -> None:
-                self.open_repository(repository)
-
-            commands.append(
-                PaletteCommand(f"go: repository {repository.name}", repository.uri, go, discoverable=False)
-            )
-        commands += [
-            PaletteCommand(
-                "view: refresh", "reload the focused pane, bypassing the cache", self.action_refresh
-            ),
-            PaletteCommand("view: toggle theme", "switch between dark and light", self.action_toggle_theme),
-            PaletteCommand("view: errors", "the session's error log", self.action_show_errors),
-            PaletteCommand("view: keys", "every key and action", self.action_help),
-        ]
-        if self.image is not None:
-            commands += [
-                PaletteCommand("copy: image URI", "URI with the tag", self.action_copy_uri),
-                PaletteCommand("copy: image digest URI", "URI with the digest", self.action_copy_digest),
-            ]
-        return commands
+        """What the palette offers now (see ``commands.app_commands``)."""
+        return app_commands(self)
 
     # Errors ----------------------------------------------------------------------------------------------
 

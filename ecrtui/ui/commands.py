@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ecrtui.config import RegistryEntry
+from ecrtui.ui.widgets.registries_pane import entry_name
+
+if TYPE_CHECKING:
+    from ecrtui.ecr.models import Repository
+    from ecrtui.ui.app import EcrTuiApp
 
 
 @dataclass(frozen=True)
@@ -49,3 +56,39 @@ class EcrCommands(Provider):
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.title), command.callback, help=command.help)
+
+
+def app_commands(app: EcrTuiApp) -> list[PaletteCommand]:
+    """What the palette offers now: profile and region switches, loaded repositories, view and copy."""
+    commands: list[PaletteCommand] = []
+    for entry in app.registries.entries:
+        name = entry_name(entry)
+        where = entry.region or "profile region"
+
+        def open_it(entry: RegistryEntry = entry) -> None:
+            app.open_registry(entry)
+
+        commands.append(PaletteCommand(f"aws: switch profile {name}", f"open {name} ({where})", open_it))
+    commands.append(
+        PaletteCommand("aws: switch region", "open this registry in another region", app.action_switch_region)
+    )
+    for repository in app.repositories.repositories if app.panes_ready else ():
+
+        def go(repository: Repository = repository) -> None:
+            app.open_repository(repository)
+
+        commands.append(
+            PaletteCommand(f"go: repository {repository.name}", repository.uri, go, discoverable=False)
+        )
+    commands += [
+        PaletteCommand("view: refresh", "reload the focused pane, bypassing the cache", app.action_refresh),
+        PaletteCommand("view: toggle theme", "switch between dark and light", app.action_toggle_theme),
+        PaletteCommand("view: errors", "the session's error log", app.action_show_errors),
+        PaletteCommand("view: keys", "every key and action", app.action_help),
+    ]
+    if app.image is not None:
+        commands += [
+            PaletteCommand("copy: image URI", "URI with the tag", app.action_copy_uri),
+            PaletteCommand("copy: image digest URI", "URI with the digest", app.action_copy_digest),
+        ]
+    return commands

@@ -24,7 +24,7 @@ KEY_SEPARATOR = ">"
 """Joins a parent's row key and a digest for the rare child shown under two parents (keys must be unique)."""
 
 IMAGE_COLUMNS = (
-    Column("tags", "Tags", flex=1, min_width=14, priority=10),
+    Column("tags", "Tags", flex=1, min_width=12, priority=10),
     Column("digest", "Digest", width=19, priority=8),
     Column("size", "Size", width=8, justify="right", priority=6),
     Column("pushed", "Pushed", width=14, priority=7),
@@ -133,14 +133,23 @@ def image_cells(summary: ImageSummary, now: datetime, label: str = "") -> tuple[
     )
 
 
-def image_row(summary: ImageSummary, now: datetime, *, key: str | None = None, label: str = "") -> Row:
+def image_row(
+    summary: ImageSummary,
+    now: datetime,
+    *,
+    key: str | None = None,
+    label: str = "",
+    parent_tags: tuple[str, ...] = (),
+) -> Row:
     """One row: dim when it is a child; ``<untagged>`` dim when a top-level image has no tag.
 
     Cells are formatted when the row is first drawn (see ``Row.formatter``); the search text is built now
-    because the filter needs it for every row.
+    because the filter needs it for every row. A child is also found by its parent's tags, so filtering on a
+    tag keeps an index's platforms under it.
     """
     formatter = partial(image_cells, summary, now, label)
-    search = " ".join((*summary.tags, summary.digest, summary.kind.value, label.strip(" ├└│")))
+    words = (*summary.tags, *parent_tags, summary.digest, summary.kind.value, label.strip(" ├└│"))
+    search = " ".join(words)
     if label:
         return Row(key or summary.digest, search=search, classes=("dim",), formatter=formatter)
     cell_classes = ("dim",) if not summary.tags else ()
@@ -180,7 +189,8 @@ def grouped_rows(
 
     def emit(summary: ImageSummary, key: str, label: str, group: Placement, path: tuple[str, ...]) -> None:
         used_keys.add(key)
-        result.rows.append(image_row(summary, now, key=key, label=label))
+        parent_tags = by_digest[path[-2]].tags if len(path) > 1 else ()
+        result.rows.append(image_row(summary, now, key=key, label=label, parent_tags=parent_tags))
         result.placements[key] = Placement(
             group.top, group.arrival, len(result.rows) - 1 - group.order, group.values
         )

@@ -40,8 +40,11 @@ def read_ahead(
     """
     buffer: queue.Queue[object] = queue.Queue(maxsize=depth)
 
+    stopped = threading.Event()
+    """Set when the consumer goes away (finished, failed or closed), so the producer never blocks forever."""
+
     def put(item: object) -> bool:
-        while not cancel.is_set():
+        while not (cancel.is_set() or stopped.is_set()):
             try:
                 buffer.put(item, timeout=POLL_SECONDS)
             except queue.Full:
@@ -53,6 +56,9 @@ def read_ahead(
         try:
             for page in pages:
                 if not put(page):
+                    close = getattr(pages, "close", None)
+                    if close is not None:
+                        close()  # let a generator clean up (from the thread that iterates it)
                     return
         except BaseException as error:  # handed to the consumer, which re-raises it
             put(_Failed(error))
@@ -60,19 +66,22 @@ def read_ahead(
         put(_DONE)
 
     threading.Thread(target=produce, name="ecrtui-read-ahead", daemon=True).start()
-    waited = 0.0
-    while not cancel.is_set():
-        try:
-            item = buffer.get(timeout=POLL_SECONDS)
-        except queue.Empty:
-            waited += POLL_SECONDS
-            if tick is not None and waited >= tick:
-                waited = 0.0
-                yield None
-            continue
+    try:
         waited = 0.0
-        if item is _DONE:
-            return
-        if isinstance(item, _Failed):
-            raise item.error
-        yield cast(T, item)
+        while not cancel.is_set():
+            try:
+                item = buffer.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                waited += POLL_SECONDS
+                if tick is not None and waited >= tick:
+                    waited = 0.0
+                    yield None
+                continue
+            waited = 0.0
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield cast(T, item)
+    finally:
+        stopped.set()

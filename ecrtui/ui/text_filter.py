@@ -15,25 +15,54 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, islice
+from operator import methodcaller
 
 FUZZY_PREFIX = "~"
 """A query starting with this character is matched as a subsequence."""
 
-Matcher = Callable[[str], bool]
+Predicate = Callable[[str], object]
+
+
+class Matcher:
+    """A compiled query: every predicate must hold for a row's lowercase search text.
+
+    ``select`` runs the predicates with ``map``/``compress`` over the texts, so the loop over 100,000 rows
+    runs in C rather than in the interpreter.
+    """
+
+    __slots__ = ("_predicates",)
+
+    def __init__(self, predicates: Sequence[Predicate]) -> None:
+        self._predicates = tuple(predicates)
+
+    def __call__(self, text: str) -> bool:
+        return all(predicate(text) for predicate in self._predicates)
+
+    def select(self, texts: Sequence[str], indices: Iterable[int]) -> list[int]:
+        """The subset of ``indices`` whose text matches, in the given order."""
+        chosen: Iterable[int]
+        if isinstance(indices, range) and indices.step == 1:
+            first, *others = self._predicates
+            chosen = compress(indices, map(first, islice(texts, indices.start, indices.stop)))
+        else:
+            others = list(self._predicates)
+            chosen = indices
+        for predicate in others:
+            survivors = list(chosen)
+            chosen = compress(survivors, map(predicate, map(texts.__getitem__, survivors)))
+        return list(chosen)
 
 
 def compile_query(query: str) -> Matcher | None:
-    """A predicate over lowercase search texts, or ``None`` when the query filters nothing."""
+    """A matcher over lowercase search texts, or ``None`` when the query filters nothing."""
     text = query.strip().lower()
     if text.startswith(FUZZY_PREFIX):
         return _fuzzy_matcher(text[len(FUZZY_PREFIX) :])
     terms = text.split()
     if not terms:
         return None
-    if len(terms) == 1:
-        (term,) = terms
-        return lambda candidate: term in candidate
-    return lambda candidate: all(term in candidate for term in terms)
+    return Matcher([methodcaller("__contains__", term) for term in dict.fromkeys(terms)])
 
 
 def _fuzzy_matcher(text: str) -> Matcher | None:
@@ -47,10 +76,9 @@ def _fuzzy_matcher(text: str) -> Matcher | None:
         return None
     first, *rest = (re.escape(char) for char in chars)
     pattern = first + "".join(f"[^{char}\\s]*+{char}" for char in rest)
-    search = re.compile(pattern).search
-    return lambda candidate: search(candidate) is not None
+    return Matcher([re.compile(pattern).search])
 
 
 def filter_indices(search_texts: Sequence[str], matcher: Matcher, indices: Iterable[int]) -> list[int]:
     """The subset of ``indices`` whose search text matches, in the given order."""
-    return [index for index in indices if matcher(search_texts[index])]
+    return matcher.select(search_texts, indices)

@@ -63,11 +63,15 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     exit_file = tmp_path / "exit-code"
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ECRTUI_", "TMUX"))}
+    drop = ("AWS_", "ECRTUI_", "TMUX", "COLUMNS", "LINES")  # the size must come from tmux
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update({"HOME": str(home), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"})
     command = f"{sys.executable} -m ecrtui --demo; echo $? > {exit_file}"
+    # A fixed window size even without a client attached (and under pytest-xdist, where -x/-y alone may not hold).
+    conf = tmp_path / "tmux.conf"
+    conf.write_text(f"set -g default-size {WIDTH}x{HEIGHT}\n")
     subprocess.run(
-        ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
+        ["tmux", "-L", socket, "-f", str(conf), "new-session", "-d", "-s", session,
          "-x", str(WIDTH), "-y", str(HEIGHT), command],
         check=True, env=env, timeout=30,
     )  # fmt: skip

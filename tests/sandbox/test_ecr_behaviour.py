@@ -513,3 +513,62 @@ def test_authorization_token_lasts_twelve_hours(dev: Any) -> None:
     remaining = data["expiresAt"] - datetime.now(UTC)
     assert timedelta(hours=11, minutes=55) < remaining <= timedelta(hours=12)
     assert data["proxyEndpoint"] == "https://111111111111.dkr.ecr.us-east-1.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    ("mutability", "frozen_tag", "moving_tag"),
+    [("IMMUTABLE_WITH_EXCLUSION", "v1", "latest"), ("MUTABLE_WITH_EXCLUSION", "release-1", "dev")],
+)
+def test_mutability_exclusion_filters(dev: Any, mutability: str, frozen_tag: str, moving_tag: str) -> None:
+    name = f"test/exclusions-{os.getpid()}-{next(_names)}"
+    pattern = "latest" if mutability == "IMMUTABLE_WITH_EXCLUSION" else "release-*"
+    dev.create_repository(
+        repositoryName=name,
+        imageTagMutability=mutability,
+        imageTagMutabilityExclusionFilters=[{"filterType": "WILDCARD", "filter": pattern}],
+    )
+    pusher = Pusher(dev)
+    first, _ = pusher.image(name, [b"first"])
+    second, _ = pusher.image(name, [b"second"])
+    for tag in (frozen_tag, moving_tag):
+        dev.put_image(repositoryName=name, imageManifest=first, imageTag=tag)
+    dev.put_image(repositoryName=name, imageManifest=second, imageTag=moving_tag)
+    with pytest.raises(ClientError) as excinfo:
+        dev.put_image(repositoryName=name, imageManifest=second, imageTag=frozen_tag)
+    assert error_code(excinfo) == "ImageTagAlreadyExistsException"
+
+
+def test_child_of_an_index_cannot_be_deleted_first(dev: Any, repo: str) -> None:
+    pusher = Pusher(dev)
+    child, _ = pusher.image(repo, [b"referenced child"], media_type=OCI_MANIFEST)
+    dev.put_image(repositoryName=repo, imageManifest=child)
+    index = pusher.index([child])
+    dev.put_image(repositoryName=repo, imageManifest=index, imageTag="multi")
+    child_id = {"imageDigest": digest_of(child.encode())}
+    refused = dev.batch_delete_image(repositoryName=repo, imageIds=[child_id])
+    assert refused["imageIds"] == []
+    assert refused["failures"][0]["failureCode"] == "ImageReferencedByManifestList"
+    dev.batch_delete_image(repositoryName=repo, imageIds=[{"imageTag": "multi"}])
+    deleted = dev.batch_delete_image(repositoryName=repo, imageIds=[child_id])
+    assert deleted["imageIds"] == [child_id]
+
+
+def test_parallel_pushes_all_land(rw_sandbox: SandboxProcess) -> None:
+    """Copy engines push in parallel: the threaded server must not lose or mix up blobs or images."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ecr = rw_sandbox.session("demo-dev").client("ecr")
+    name = f"test/parallel-{os.getpid()}-{next(_names)}"
+    ecr.create_repository(repositoryName=name)
+
+    def push(number: int) -> str:
+        config = json.dumps({"architecture": "amd64", "os": "linux", "build": number}).encode()
+        layers = [f"layer-{number}".encode() * 500, os.urandom(3000)]
+        manifest, _ = Pusher(ecr).image(name, layers, config=config)
+        ecr.put_image(repositoryName=name, imageManifest=manifest, imageTag=f"t{number}")
+        return digest_of(manifest.encode())
+
+    with ThreadPoolExecutor(8) as pool:
+        digests = list(pool.map(push, range(24)))
+    listed = {(i["imageDigest"], i["imageTag"]) for i in ecr.list_images(repositoryName=name)["imageIds"]}
+    assert listed == {(digest, f"t{n}") for n, digest in enumerate(digests)}

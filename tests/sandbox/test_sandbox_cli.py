@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -51,6 +52,16 @@ def test_port_in_use_gives_one_line() -> None:
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
+def test_unwritable_profiles_dir_gives_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = _run("--seed", "empty", "--profiles-dir", str(blocker / "profiles"))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "cannot write profiles to" in result.stderr
+
+
 def test_sigterm_stops_cleanly(sandbox_factory: Callable[..., SandboxProcess]) -> None:
     sandbox = sandbox_factory("--seed", "empty")
     sandbox.process.send_signal(signal.SIGTERM)
@@ -66,6 +77,15 @@ def test_output_names_profiles_and_never_credentials(demo_sandbox: SandboxProces
     assert secrets
     assert not any(secret in text for secret in secrets)
     assert oct(demo_sandbox.credentials_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_requests_are_not_logged(demo_sandbox: SandboxProcess) -> None:
+    """Request lines would print presigned URLs; the only output is the banner."""
+    ecr = demo_sandbox.session("demo-dev").client("ecr")
+    ecr.describe_repositories(maxResults=1)
+    ecr.describe_repositories(maxResults=2)
+    assert len(demo_sandbox.output) == 6
+    assert not any("HTTP/1.1" in line or "POST" in line for line in demo_sandbox.output)
 
 
 @pytest.mark.parametrize(

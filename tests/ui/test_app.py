@@ -466,3 +466,35 @@ async def test_revisits_come_from_the_cache_and_r_refetches(make_app: MakeApp, w
         await pilot.press("r")  # refresh bypasses the cache
         await wait_for(pilot, lambda: service.call_counts.get("DescribeImages", 0) > before, "a refetch")
         await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images refreshed")
+
+
+@asynctest
+async def test_config_registry_reaches_another_account(
+    make_app: MakeApp, wait_for: WaitFor, demo_sandbox: Any
+) -> None:
+    """A registry from the config file: dev credentials reading prod's registry by its registry id."""
+    prod = demo_sandbox.session("demo-prod").client("ecr")
+    expected = sorted(r["repositoryName"] for r in prod.describe_repositories()["repositories"])
+    shared = RegistryEntry(
+        label="prod images", profile="demo-dev", region="eu-west-1", registry_id="222222222222"
+    )
+    app = make_app(settings=Settings(registries=(shared,)))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        labels = [e.label or e.profile for e in app.registries.entries]
+        assert labels == ["demo-dev", "demo-prod", "prod images"]
+        await pilot.press("p", "G", "enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                not app.repositories.is_loading
+                and sorted(r.name for r in app.repositories.repositories) == expected
+            ),
+            "prod repositories through the dev profile",
+        )
+        assert app.registry == shared
+        assert (app.header.profile, app.header.account, app.header.aws_region) == (
+            "demo-dev",
+            "222222222222",
+            "eu-west-1",
+        )

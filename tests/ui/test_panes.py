@@ -173,6 +173,9 @@ class PaneApp(App[None]):
     def on_images_pane_images_loaded(self, message: ImagesPane.ImagesLoaded) -> None:
         self.messages.append(message)
 
+    def on_images_pane_images_marked(self, message: ImagesPane.ImagesMarked) -> None:
+        self.messages.append(message)
+
     def on_images_pane_back_requested(self, message: ImagesPane.BackRequested) -> None:
         self.messages.append(message)
 
@@ -261,7 +264,8 @@ async def test_index_children_are_grouped_under_their_index_after_the_listing() 
     app = PaneApp(pane)
     async with app.run_test(size=(120, 20)) as pilot:
         pane.load(service, repository("web"))
-        await wait_until(pilot, lambda: pane.is_grouped)
+        await wait_until(pilot, lambda: not pane.is_loading)
+        assert pane.is_grouped, "a load is not over until the index children are grouped"
         assert pane.table.visible_keys == [index.digest, amd.digest, arm.digest, plain.digest]
         child = pane.table.get_row(amd.digest)
         assert child is not None
@@ -328,6 +332,8 @@ async def test_highlight_select_and_marks_report_image_summaries() -> None:
         await pilot.press("space", "space")
         assert pane.marked_images == [images[1], images[2]]
         assert "2 marked" in str(pane.border_subtitle)
+        await wait_until(pilot, lambda: len(app.of_type(ImagesPane.ImagesMarked)) == 2)
+        assert app.of_type(ImagesPane.ImagesMarked)[-1].summaries == [images[1], images[2]]
 
 
 @pilot_test
@@ -402,3 +408,59 @@ async def test_repositories_errors_are_reported() -> None:
 
 def test_table_is_what_a_pane_focuses() -> None:
     assert issubclass(type(images_pane().table), VirtualTable)
+
+
+# Snapshots of the panes alone (the app shell snapshots the whole screen). Deterministic: in-memory images
+# with fixed timestamps, a fixed clock, animations off.
+
+Snap = Callable[..., bool]
+
+
+def grouped_images_app() -> PaneApp:
+    amd, arm = image("web", "amd64", days=3), image("web", "arm64", days=3)
+    index = image("web", "index", tags=("v1.2.0", "latest"), days=3, media_type=INDEX)
+    older = image("web", "plain", tags=("v1.1.0",), days=9)
+    untagged = image("web", "build", days=40)
+    service = FakeService({"web": [[amd, index, older], [arm, untagged]]})
+    service.manifests[index.digest] = index_manifest([(amd.digest, "amd64"), (arm.digest, "arm64")])
+    pane = images_pane()
+    app = PaneApp(pane)
+    app.animation_level = "none"
+
+    def start() -> None:
+        pane.load(service, repository("web"))
+
+    app.call_after_refresh(start)
+    return app
+
+
+async def loaded(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, PaneApp)
+    for _ in range(500):
+        if app.pane.repository is not None and not app.pane.is_loading:
+            break
+        await pilot.pause()
+    assert not app.pane.is_loading
+
+
+class TestImagesPane:
+    """The Images pane on its own."""
+
+    def test_grouped_with_a_mark(self, snap_compare: Snap) -> None:
+        """Index children under the index (dim, tree lines), a marked child, the cursor below it."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await loaded(pilot)
+            await pilot.press("j", "space")
+
+        assert snap_compare(grouped_images_app(), terminal_size=(100, 12), run_before=run_before)
+
+    def test_filter_line_open_at_80_columns(self, snap_compare: Snap) -> None:
+        """The filter line docked at the bottom, the count `of` the total, columns dropped to fit 80."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await loaded(pilot)
+            await pilot.press("slash", "v", "1", ".", "1")
+
+        assert snap_compare(grouped_images_app(), terminal_size=(80, 12), run_before=run_before)

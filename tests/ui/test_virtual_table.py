@@ -374,3 +374,18 @@ async def test_sorted_and_filtered_appends_match_a_full_rebuild() -> None:
         table.set_rows(make_rows(0, 300))
         assert incremental == table.visible_keys
         assert len(incremental) == 100
+
+
+@pilot_test
+async def test_a_cursor_at_the_top_stays_at_the_top_as_sorted_pages_arrive() -> None:
+    table = VirtualTable(COLUMNS, sort_options=[BY_NAME])
+    app = TableApp(table)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table.append_rows(make_rows(50, 60))
+        assert table.highlighted_key == "row-00050"
+        table.append_rows(make_rows(0, 10))  # earlier names sort above
+        assert table.cursor == 0
+        assert table.highlighted_key == "row-00000"
+        await pilot.press("j")
+        table.append_rows(make_rows(20, 30))  # once the user moved, the cursor follows its row
+        assert table.highlighted_key == "row-00001"

@@ -94,6 +94,13 @@ class ImagesPane(TablePane):
             self.repository = repository
             self.count = count
 
+    class ImagesMarked(Message):
+        """The marked images changed (``space``): what a copy or delete would act on."""
+
+        def __init__(self, summaries: list[ImageSummary]) -> None:
+            super().__init__()
+            self.summaries = summaries
+
     class BackRequested(Message):
         """The user pressed ``esc``/``h`` with no filter to clear: the App moves left."""
 
@@ -114,6 +121,13 @@ class ImagesPane(TablePane):
             self.generation = generation
             self.complete = complete
 
+    class _Settled(Message):
+        """Worker to pane: load ``generation`` is over, grouping included."""
+
+        def __init__(self, generation: int) -> None:
+            super().__init__()
+            self.generation = generation
+
     class _Grouped(Message):
         """Worker to pane: every row again, with children under their parents."""
 
@@ -133,6 +147,7 @@ class ImagesPane(TablePane):
         self._summaries: dict[str, ImageSummary] = {}
         self._placements: dict[str, Placement] = {}
         self._loading = False
+        self._settling = False
         self._grouped = False
         self._title_updated = 0.0
         table.set_sort_options(image_sort_options(lambda key: self._placements.get(key)))
@@ -163,8 +178,8 @@ class ImagesPane(TablePane):
 
     @property
     def is_loading(self) -> bool:
-        """Whether pages are still expected."""
-        return self._loading
+        """Whether the load is still running: pages still expected, or index children being grouped."""
+        return self._loading or self._settling
 
     @property
     def is_grouped(self) -> bool:
@@ -178,6 +193,7 @@ class ImagesPane(TablePane):
         self._summaries = {}
         self._placements = {}
         self._loading = True
+        self._settling = True
         self._grouped = False
         self.table.clear()
         self.table.set_loading(True)
@@ -192,6 +208,7 @@ class ImagesPane(TablePane):
         self._summaries = {}
         self._placements = {}
         self._loading = False
+        self._settling = False
         self._grouped = False
         self.table.clear()
         self.table.set_loading(False)
@@ -244,11 +261,13 @@ class ImagesPane(TablePane):
             self.post_message(EcrFailed(error, f"listing images of {repository.name}"))
         finally:
             self.post_message(self._Listed(generation, complete))
-        if not complete:
-            return
-        children = self._children(service, repository, listing)
-        if children and not worker.is_cancelled:
-            self.post_message(self._Grouped(generation, grouped_rows(listing, children, now)))
+        try:
+            if complete:
+                children = self._children(service, repository, listing)
+                if children and not worker.is_cancelled:
+                    self.post_message(self._Grouped(generation, grouped_rows(listing, children, now)))
+        finally:
+            self.post_message(self._Settled(generation))
 
     def _children(
         self, service: ImageSource, repository: Repository, listing: list[ImageSummary]
@@ -293,6 +312,12 @@ class ImagesPane(TablePane):
         if message.complete and self._repository is not None:
             self.post_message(self.ImagesLoaded(self._repository, len(self._summaries)))
 
+    @on(_Settled)
+    def _settled(self, message: _Settled) -> None:
+        message.stop()
+        if message.generation == self._generation:
+            self._settling = False
+
     @on(_Grouped)
     def _grouped_arrived(self, message: _Grouped) -> None:
         message.stop()
@@ -315,6 +340,10 @@ class ImagesPane(TablePane):
         summary = self._summaries.get(digest_of_key(event.key))
         if summary is not None:
             self.post_message(self.ImageSelected(summary))
+
+    @on(VirtualTable.MarksChanged)
+    def _marks_changed(self, event: VirtualTable.MarksChanged) -> None:
+        self.post_message(self.ImagesMarked(self.marked_images))
 
     @on(VirtualTable.BackRequested)
     def _back(self, event: VirtualTable.BackRequested) -> None:

@@ -25,10 +25,10 @@ from ecrtui.ui.widgets.table_pane import TablePane
 from ecrtui.ui.widgets.virtual_table import VirtualTable
 
 REPOSITORY_COLUMNS = (
-    Column("name", "Name", flex=1, min_width=12, priority=10),
-    Column("images", "Images", width=7, justify="right", priority=5),
-    Column("tags", "Tags", width=9, priority=3),
-    Column("created", "Created", width=14, priority=4),
+    Column("name", "Name", flex=1, min_width=20, priority=10),
+    Column("images", "Images", width=7, justify="right", priority=4),
+    Column("tags", "Tags", width=9, priority=5),
+    Column("created", "Created", width=14, priority=3),
 )
 
 

@@ -390,7 +390,10 @@ class VirtualTable(ScrollView, can_focus=True):
                 self._after_append(len(self._view) - len(accepted))
             return
         self._sort_keys.extend(sort.key(self._rows[index]) for index in new)
-        keep = self.highlighted_key
+        # At the very top, stay there (the first row is the first in the order, e.g. the newest image);
+        # anywhere else, stay on the row the user moved to.
+        at_top = self._cursor == 0 and int(self.scroll_offset.y) == 0
+        keep = None if at_top else self.highlighted_key
         first_new = 0
         if sort.reverse:
             self._order.extend(new)
@@ -412,8 +415,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._after_change()
 
     def set_rows(self, rows: Iterable[Row]) -> None:
-        """Replace every row, keeping the cursor on the same key and marks on rows that remain."""
-        keep = self.highlighted_key
+        """Replace every row, keeping the cursor on the same key (or at the very top, if it was there) and
+        marks on rows that remain."""
+        at_top = self._cursor == 0 and int(self.scroll_offset.y) == 0
+        keep = None if at_top else self.highlighted_key
         marks_before = tuple(self._marked)
         self._rows = []
         self._search = []
@@ -638,12 +643,13 @@ class VirtualTable(ScrollView, can_focus=True):
         return strip
 
     def _render_header(self, width: int) -> Strip:
-        style = self._base_style + self.get_component_rich_style("virtual-table--header", partial=True)
-        parts: list[str] = [" " * MARKER_WIDTH] if self.markable else []
-        for index, column_width in self._layout(width):
-            column = self._columns[index]
-            parts.append(fit(column.label, column_width, column.justify))
-        text = fit(" ".join(parts), width)
+        style = self._base_style + self.get_component_rich_style("virtual-table--header")
+        marker = " " * MARKER_WIDTH if self.markable else ""
+        labels = " ".join(
+            fit(self._columns[index].label, column_width, self._columns[index].justify)
+            for index, column_width in self._layout(width)
+        )
+        text = fit(marker + labels, width)
         return Strip([Segment(text, style)], width)
 
     def _render_message(self, width: int) -> Strip:
@@ -653,16 +659,14 @@ class VirtualTable(ScrollView, can_focus=True):
             text = f" No rows match {self._query!r} (esc clears the filter)"
         else:
             text = f" {self.empty_text}"
-        style = self._base_style + self.get_component_rich_style("virtual-table--message", partial=True)
+        style = self._base_style + self.get_component_rich_style("virtual-table--message")
         return Strip([Segment(fit(text, width), style)], width)
 
     def _render_row(self, row: Row, width: int, is_cursor: bool, is_marked: bool) -> Strip:
         row_style = self._base_style
         for name in row.classes:
             row_style += self._style(name)
-        cursor_style = (
-            self.get_component_rich_style("virtual-table--cursor", partial=True) if is_cursor else None
-        )
+        cursor_style = self.get_component_rich_style("virtual-table--cursor") if is_cursor else None
         segments: list[Segment] = []
         used = 0
         if self.markable:
@@ -692,7 +696,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return Strip(segments).crop(0, width)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"virtual-table--{name}", partial=True, default=Style())
+        return self.get_component_rich_style(f"virtual-table--{name}", default=Style())
 
     def _layout(self, width: int) -> list[tuple[int, int]]:
         available = width - (MARKER_WIDTH if self.markable else 0)
