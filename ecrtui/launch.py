@@ -22,6 +22,8 @@ from ecrtui.ui.profiles import AwsFiles, profile_names
 EXIT_USAGE = 2
 DEMO_MODULES = ("moto", "flask", "flask_cors")
 DEMO_MISSING = "ecrtui --demo needs the demo extra: pip install 'ecrtui[demo]'"
+DEMO_DIR_PREFIX = "ecrtui-demo-"
+"""Demo profile directories are ``<tmp>/ecrtui-demo-<pid>-<random>``: the pid tells a stale one from a live one."""
 
 
 def demo_available() -> bool:
@@ -45,6 +47,22 @@ def isolate_demo_environment(env: MutableMapping[str, str], directory: Path) -> 
     return files
 
 
+def sweep_stale_demo_dirs(parent: Path) -> None:
+    """Remove demo directories left by ecrtui processes that were killed (their ``finally`` never ran)."""
+    for directory in parent.glob(f"{DEMO_DIR_PREFIX}*-*"):
+        pid_text = directory.name.removeprefix(DEMO_DIR_PREFIX).split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            if directory.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            shutil.rmtree(directory, ignore_errors=True)
+        except OSError:
+            continue  # alive (PermissionError) or unreadable: leave it
+
+
 def _fail(message: str) -> int:
     print(f"ecrtui: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -66,7 +84,8 @@ def run_tui(args: argparse.Namespace) -> int:
         if not demo_available():
             print(DEMO_MISSING, file=sys.stderr)
             return EXIT_USAGE
-        demo_dir = Path(tempfile.mkdtemp(prefix="ecrtui-demo-"))
+        sweep_stale_demo_dirs(Path(tempfile.gettempdir()))
+        demo_dir = Path(tempfile.mkdtemp(prefix=f"{DEMO_DIR_PREFIX}{os.getpid()}-"))
         files = isolate_demo_environment(os.environ, demo_dir)
         entry = RegistryEntry(profile=args.profile or "demo-dev", region=args.region)
     else:

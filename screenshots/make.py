@@ -1,1 +1,233 @@
-"""Render SVG screenshots of the main ecrtui views from the demo sandbox."""
+"""Render SVG screenshots of the main ecrtui views from the demo sandbox.
+
+Starts ``ecrtui sandbox --seed demo`` as a subprocess (its own profile files, never the user's AWS config), then
+drives the real ``EcrTuiApp`` headless with Pilot for each view and saves ``screenshots/<name>.svg``. The output is
+deterministic: the demo seed has fixed content and timestamps, the app's clock is fixed, animations are off and
+toasts are cleared before each capture, so re-running only changes a file when the app's look changed.
+
+    .venv/bin/python screenshots/make.py                 # every view
+    .venv/bin/python screenshots/make.py main help       # only these
+    .venv/bin/python screenshots/make.py --list          # the view names
+    .venv/bin/python screenshots/make.py --check         # exit 1 if a committed SVG is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ui.app import EcrTuiApp
+from ecrtui.ui.profiles import AwsFiles
+
+OUT_DIR = Path(__file__).resolve().parent
+FIXED_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+WIDE = (120, 36)
+SMALL = (80, 24)
+DEADLINE_S = 60.0
+
+# Seed names (ecrtui/sandbox/seed.py); repeated here so this script does not import moto.
+API_REPOSITORY = "web/api"
+API_LATEST = "v1.4.2"
+MULTIARCH_REPOSITORY = "web/gateway"
+MULTIARCH_TAG = "v2.1.0"
+
+AppPilot = Pilot[int]
+
+
+@contextmanager
+def demo_sandbox(profiles: Path) -> Iterator[AwsFiles]:
+    """Run the demo sandbox in a subprocess; yield the AWS files it wrote; stop it by its pid."""
+    command = [sys.executable, "-m", "ecrtui", "sandbox", "--seed", "demo", "--port", "0"]
+    command += ["--profiles-dir", str(profiles)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        if not first.startswith("endpoint: "):
+            error = process.stderr.read() if process.stderr else ""
+            raise SystemExit(f"screenshots: the sandbox did not start: {(first or error).strip()}")
+        for stream in (process.stdout, process.stderr):  # keep draining so the server never blocks on a pipe
+            threading.Thread(target=stream.read, daemon=True).start()  # type: ignore[union-attr]
+        yield AwsFiles(profiles / "config", profiles / "credentials")
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def until(pilot: AppPilot, condition: Callable[[], object], what: str) -> None:
+    """Let the app run until ``condition()`` holds; fail with ``what`` after the deadline."""
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"screenshots: timed out waiting for {what}")
+        await pilot.pause()
+
+
+def app_of(pilot: AppPilot) -> EcrTuiApp:
+    app = pilot.app
+    assert isinstance(app, EcrTuiApp)
+    return app
+
+
+async def started(pilot: AppPilot) -> EcrTuiApp:
+    """The demo-dev registry is identified and its repositories are listed."""
+    app = app_of(pilot)
+    await until(pilot, lambda: app.panes_ready and app.header.account != "", "the account in the header")
+    await until(
+        pilot, lambda: app.repositories.repositories and not app.repositories.is_loading, "the repositories"
+    )
+    return app
+
+
+async def open_image(pilot: AppPilot, repository: str, tag: str) -> EcrTuiApp:
+    """Put the cursor on ``repository``, press enter, put the cursor on ``tag``; wait for the inspector."""
+    app = await started(pilot)
+    if not app.repositories.table.move_cursor_to_key(repository):
+        raise SystemExit(f"screenshots: no repository {repository} in the demo seed")
+    app.repositories.table.focus()
+    await pilot.press("enter")
+    await until(pilot, lambda: app.images.repository is not None, f"{repository} to open")
+    await until(
+        pilot, lambda: app.images.summaries and not app.images.is_loading, f"the images of {repository}"
+    )
+    summary = next((s for s in app.images.summaries if tag in s.tags), None)
+    if summary is None:
+        raise SystemExit(f"screenshots: no tag {tag} in {repository}")
+    key = next(k for k in app.images.table.visible_keys if k.endswith(summary.digest))
+    app.images.table.move_cursor_to_key(key)
+
+    def inspected() -> bool:
+        details = app.inspector.details
+        return app.image == summary and details is not None and details.summary.digest == summary.digest
+
+    await until(pilot, inspected, f"the inspector to show {repository}:{tag}")
+    return app
+
+
+def showing(repository: str, tag: str, tab_steps: int = 0) -> Callable[[AppPilot], Awaitable[None]]:
+    """A scenario: open ``repository:tag`` and press ``]`` ``tab_steps`` times."""
+
+    async def scenario(pilot: AppPilot) -> None:
+        app = await open_image(pilot, repository, tag)
+        for _ in range(tab_steps):
+            await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert app.inspector.details is not None
+
+    return scenario
+
+
+async def help_screen(pilot: AppPilot) -> None:
+    """``?`` over the main screen (with web/api open, so the help sits over a full screen)."""
+    app = await open_image(pilot, API_REPOSITORY, API_LATEST)
+    await pilot.press("question_mark")
+    await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "the help screen")
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: a file name, a terminal size and how to get there."""
+
+    name: str
+    size: tuple[int, int]
+    scenario: Callable[[AppPilot], Awaitable[None]]
+    about: str
+
+
+SHOTS = (
+    Shot("main", WIDE, showing(API_REPOSITORY, API_LATEST), "main screen, web/api v1.4.2 selected (Summary)"),
+    Shot("inspector-manifest", WIDE, showing(API_REPOSITORY, API_LATEST, 1), "the Manifest tab"),
+    Shot("inspector-config", WIDE, showing(API_REPOSITORY, API_LATEST, 2), "the Config tab"),
+    Shot("inspector-layers", WIDE, showing(API_REPOSITORY, API_LATEST, 3), "the Layers tab"),
+    Shot("index-platforms", WIDE, showing(MULTIARCH_REPOSITORY, MULTIARCH_TAG, 4), "a multi-arch index"),
+    Shot("help", WIDE, help_screen, "the ? help screen"),
+    Shot("small-80x24", SMALL, showing(API_REPOSITORY, API_LATEST), "the 80x24 layout"),
+)
+
+
+async def capture(shot: Shot, files: AwsFiles, out_dir: Path) -> Path:
+    """Run a fresh app for ``shot`` and save its SVG."""
+    app = EcrTuiApp(
+        Settings(), aws_files=files, open_registry=RegistryEntry(profile="demo-dev"), clock=lambda: FIXED_NOW
+    )
+    app.animation_level = "none"
+    async with app.run_test(size=shot.size) as pilot:
+        await shot.scenario(pilot)
+        app.clear_notifications()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        name = f"{shot.name}.svg"
+        app.save_screenshot(filename=name, path=str(out_dir))
+    return out_dir / name
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("names", nargs="*", help="views to render (default: all)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help=f"output directory (default: {OUT_DIR})")
+    parser.add_argument("--list", action="store_true", help="list the views and exit")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="render to a temporary directory and compare with --out; write nothing",
+    )
+    args = parser.parse_args()
+    if args.list:
+        for shot in SHOTS:
+            print(f"{shot.name:<20} {shot.size[0]}x{shot.size[1]}  {shot.about}")
+        return 0
+    known = {shot.name: shot for shot in SHOTS}
+    unknown = [name for name in args.names if name not in known]
+    if unknown:
+        print(f"screenshots: unknown view {', '.join(unknown)} (try --list)", file=sys.stderr)
+        return 2
+    chosen = [known[name] for name in args.names] if args.names else list(SHOTS)
+    with tempfile.TemporaryDirectory(prefix="ecrtui-screenshots-") as work:
+        target = Path(work) / "svg" if args.check else args.out
+        target.mkdir(parents=True, exist_ok=True)
+        with demo_sandbox(Path(work)) as files:
+            for shot in chosen:
+                path = asyncio.run(capture(shot, files, target))
+                if not args.check:
+                    print(f"wrote {path}")
+        if args.check:
+            return check(chosen, target, args.out)
+    return 0
+
+
+def check(shots: list[Shot], rendered: Path, committed: Path) -> int:
+    """Compare fresh renders with the files in ``committed``; 1 if any differs or is missing."""
+    stale = []
+    for shot in shots:
+        name = f"{shot.name}.svg"
+        old = committed / name
+        if not old.is_file() or old.read_bytes() != (rendered / name).read_bytes():
+            stale.append(shot.name)
+    if stale:
+        print(f"screenshots: out of date: {', '.join(stale)} (run screenshots/make.py)", file=sys.stderr)
+        return 1
+    print(f"screenshots: {len(shots)} up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ecrtui.config import ConfigError, RegistryEntry, Settings, apply_flags, load_settings
-from ecrtui.launch import isolate_demo_environment
+from ecrtui.launch import DEMO_DIR_PREFIX, isolate_demo_environment, sweep_stale_demo_dirs
 from ecrtui.ui.profiles import AwsFiles, read_profiles
 
 
@@ -121,3 +124,20 @@ def test_demo_isolation_drops_the_users_aws_environment(tmp_path: Path) -> None:
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
     }
     assert files == AwsFiles(tmp_path / "config", tmp_path / "credentials")
+
+
+def test_stale_demo_dirs_of_dead_processes_are_swept(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(dead.stdout)
+    stale = tmp_path / f"{DEMO_DIR_PREFIX}{dead_pid}-abc"
+    live = tmp_path / f"{DEMO_DIR_PREFIX}{os.getppid()}-def"
+    unrelated = tmp_path / "ecrtui-demo-notapid"
+    for directory in (stale, live, unrelated):
+        directory.mkdir()
+        (directory / "config").write_text("[profile demo-dev]\n")
+    sweep_stale_demo_dirs(tmp_path)
+    assert not stale.exists()
+    assert live.exists()
+    assert unrelated.exists()

@@ -16,6 +16,15 @@ from typing import IO
 
 THROTTLE_BODY = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
 SERVER_ERROR_BODY = b'{"__type":"ServerException","message":"Simulated internal error"}'
+# Query-protocol services (STS) parse XML errors; a JSON body there would be an unparseable response.
+XML_THROTTLE_BODY = (
+    b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+    b"<Message>Rate exceeded</Message></Error><RequestId>sandbox-fault</RequestId></ErrorResponse>"
+)
+XML_SERVER_ERROR_BODY = (
+    b"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+    b"<Message>Simulated internal error</Message></Error><RequestId>sandbox-fault</RequestId></ErrorResponse>"
+)
 
 
 @dataclass(slots=True)

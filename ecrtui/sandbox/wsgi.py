@@ -13,7 +13,14 @@ from typing import Any
 from moto.ecr.models import ecr_backends
 
 from ecrtui.sandbox.blob_urls import BLOB_PATH_PREFIX, BadSignature, Expired, verify
-from ecrtui.sandbox.network import SERVER_ERROR_BODY, THROTTLE_BODY, NetworkSimulator, ThrottledReader
+from ecrtui.sandbox.network import (
+    SERVER_ERROR_BODY,
+    THROTTLE_BODY,
+    XML_SERVER_ERROR_BODY,
+    XML_THROTTLE_BODY,
+    NetworkSimulator,
+    ThrottledReader,
+)
 from ecrtui.sandbox.runtime import current
 
 StartResponse = Callable[..., Any]
@@ -72,11 +79,12 @@ class SandboxApp:
     @staticmethod
     def _api_fault(environ: dict[str, Any], start_response: StartResponse, fault: float) -> list[bytes]:
         is_json = "json" in environ.get("CONTENT_TYPE", "")
-        if is_json and fault < 0.5:
-            start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.1")])
-            return [THROTTLE_BODY]
-        start_response("500 Internal Server Error", [("Content-Type", "application/x-amz-json-1.1")])
-        return [SERVER_ERROR_BODY]
+        content_type = "application/x-amz-json-1.1" if is_json else "text/xml"
+        if fault < 0.5:
+            start_response("400 Bad Request", [("Content-Type", content_type)])
+            return [THROTTLE_BODY if is_json else XML_THROTTLE_BODY]
+        start_response("500 Internal Server Error", [("Content-Type", content_type)])
+        return [SERVER_ERROR_BODY if is_json else XML_SERVER_ERROR_BODY]
 
     def _blob(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")

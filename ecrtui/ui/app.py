@@ -1,12 +1,13 @@
 """The ecrtui App: wiring between the panes, global keys, startup and the one error policy.
 
-The App paints first and imports boto3 (and, for ``--demo``, starts the sandbox) in a thread worker afterwards,
-so the first frame never waits for them. Business logic lives in the data layer and the widgets; the App only
+The App paints a light shell first; a thread worker then imports the panes and boto3 (and, for ``--demo``,
+starts the sandbox), so the first frame never waits for them. Business logic lives in the data layer and the widgets; the App only
 passes selections down ("messages up, attributes down") and turns failures into titled notifications.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -33,7 +34,7 @@ from ecrtui.ui.backend import (
     start_demo_sandbox,
 )
 from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
-from ecrtui.ui.error_report import ErrorEntry, make_entry
+from ecrtui.ui.error_report import ErrorEntry, make_entry, one_line, write_crash_report
 from ecrtui.ui.messages import (
     BackendImported,
     EcrFailed,
@@ -81,7 +82,7 @@ def image_uri(repository: Repository, summary: ImageSummary, *, digest_form: boo
 def _css_paths() -> list[str | PurePath]:
     """The app's stylesheet plus every widget stylesheet next to the widgets (panes own theirs)."""
     here = Path(__file__).parent
-    return ["app.tcss", *sorted((here / "widgets").glob("*.tcss"))]
+    return [here / "app.tcss", *sorted((here / "widgets").glob("*.tcss"))]
 
 
 class EcrTuiApp(App[int]):
@@ -132,10 +133,17 @@ class EcrTuiApp(App[int]):
         with Container(id="main"):
             with Horizontal(id="browser"):
                 yield RegistriesPane(id="registries")
-                yield Container(Static("Repositories", classes="slot-label"), id="slot-repositories")
-                yield Container(Static("Images", classes="slot-label"), id="slot-images")
-            yield Container(Static("Inspector", classes="slot-label"), id="slot-inspector")
+                yield Container(self._slot_label("Repositories"), id="slot-repositories")
+                yield Container(self._slot_label("Images"), id="slot-images")
+            yield Container(self._slot_label("Inspector"), id="slot-inspector")
         yield Footer()
+
+    @staticmethod
+    def _slot_label(title: str) -> Static:
+        """What a pane's place shows in the first frame, until the pane itself is mounted."""
+        label = Static("loading…", classes="slot-label")
+        label.border_title = title
+        return label
 
     async def _mount_panes(self) -> None:
         """Put the list panes and the inspector into their slots (their modules are imported by now)."""
@@ -194,6 +202,9 @@ class EcrTuiApp(App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.header.read_only = self.settings.read_only
+        if self._open_request is not None:
+            self.header.profile = self._open_request.profile or "default"
+            self.header.aws_region = self._open_request.region or ""
         self._apply_width(self.size.width)
         if self._demo_dir is None:
             self._list_registries()
@@ -535,6 +546,22 @@ class EcrTuiApp(App[int]):
                 timeout=ERROR_TOAST_SECONDS,
                 markup=False,
             )
+
+    def _fatal_error(self) -> None:
+        """An exception nothing handled: one line on the terminal, the traceback in a crash file.
+
+        Replaces Textual's crash screen, which prints a traceback with local variables (they may hold secrets).
+        """
+        error = self._exception or sys.exc_info()[1]
+        if error is None:
+            super()._fatal_error()
+            return
+        try:
+            where = f" (details: {write_crash_report(error)})"
+        except OSError:
+            where = ""
+        self._exit_renderables.append(f"ecrtui stopped on an unexpected error: {one_line(error)}{where}")
+        self._close_messages_no_wait()
 
     @on(EcrFailed)
     def _ecr_failed(self, event: EcrFailed) -> None:

@@ -6,9 +6,12 @@ kind is read from the exception's class names, which the data layer's ``EcrError
 
 from __future__ import annotations
 
+import os
+import tempfile
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 # EcrError subclass name → notification title (docs/architecture.md, ecrtui/ecr/errors.py).
 TITLES: dict[str, str] = {
@@ -95,3 +98,18 @@ def make_entry(error: BaseException, context: str, now: datetime) -> ErrorEntry:
         request_id=request_id if isinstance(request_id, str) else None,
         detail=detail,
     )
+
+
+def write_crash_report(error: BaseException, directory: Path | None = None) -> Path:
+    """Write the traceback of an unexpected crash to a file readable by the owner only; return its path.
+
+    The terminal gets one line pointing here. No local variables are written (a default Textual crash screen
+    shows them, and they can hold credentials).
+    """
+    directory = directory or Path(tempfile.gettempdir())
+    path = directory / f"ecrtui-crash-{os.getpid()}.log"
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path

@@ -498,3 +498,53 @@ async def test_config_registry_reaches_another_account(
             "222222222222",
             "eu-west-1",
         )
+
+
+@asynctest
+async def test_theme_from_settings_and_unknown_theme_warns(make_app: MakeApp, wait_for: WaitFor) -> None:
+    app = make_app(settings=Settings(theme="nord"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+    app = make_app(settings=Settings(theme="no-such-theme"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: any(n.title == "Config" for n in app._notifications), "a warning")
+        assert app.theme == "textual-dark"
+        app.action_toggle_theme()  # "view: toggle theme"
+        assert app.theme == "textual-light"
+
+
+CRASHING_APP = """
+from ecrtui.config import Settings
+from ecrtui.ui.app import EcrTuiApp
+
+class Crashing(EcrTuiApp):
+    def on_ready(self) -> None:
+        token = "AKIAEXAMPLESECRET0000"  # a local the default crash screen would print
+        raise RuntimeError("boom " + token[:0])
+
+app = Crashing(Settings())
+app.run(headless=True)
+raise SystemExit(app.return_code)
+"""
+
+
+def test_a_crash_prints_one_line_and_keeps_the_traceback_in_a_file(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "TMPDIR": str(tmp_path),
+        "TEXTUAL_ANIMATIONS": "none",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", CRASHING_APP], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode == 1
+    output = " ".join((result.stdout + result.stderr).split())
+    assert output.startswith("ecrtui stopped on an unexpected error: boom (details: ")
+    assert "Traceback" not in output
+    assert "AKIAEXAMPLESECRET0000" not in output
+    [crash_file] = tmp_path.glob("ecrtui-crash-*.log")
+    report = crash_file.read_text()
+    assert "RuntimeError: boom" in report
+    assert "AKIAEXAMPLESECRET0000" not in report  # no locals in the file either

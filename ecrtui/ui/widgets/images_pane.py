@@ -1,15 +1,19 @@
 """The Images pane: every image of one repository, fast at 100,000 images, children grouped under their index.
 
-``load`` starts the pane's exclusive thread worker: it pages through ``DescribeImages`` and posts each page with
-its rows already built (formatting 100,000 rows is worker time, not UI time); the table appends only what
-arrived. Once the listing is complete the worker fetches the manifests of the index images (one BatchGetImage per
-100), works out which images are their platform children, and posts the regrouped rows. Every message carries
-the load's generation, and a newer ``load`` cancels the worker, so a quick switch of repository never shows a
-stale list.
+``load`` starts the pane's exclusive thread worker. It pages through ``DescribeImages`` one request ahead
+(``read_ahead``: the next response is on its way while this page is formatted), turns each page into rows
+(formatting 100,000 rows is worker time, not UI time), and posts them, batching pages that arrive faster than
+every 0.25 s so the UI repaints a few times a second, not a hundred. While it lists, the garbage collector's
+old generations are frozen: the listing only grows, and rescanning it after every page would cost more than
+the rows themselves. Once the listing is complete, the worker fetches the manifests of the index images (one
+BatchGetImage per 100), works out which images are their platform children, and posts the regrouped rows.
+Every message carries the load's generation, and a newer ``load`` cancels the worker, so a quick switch of
+repository never shows a stale list.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -225,10 +229,31 @@ class ImagesPane(TablePane):
     def _load(self, service: ImageSource, repository: Repository, refresh: bool, generation: int) -> None:
         """Thread worker: list, then group; posts messages and never touches widgets."""
         worker = get_current_worker()
-        cancel = worker.cancelled_event
         listing: list[ImageSummary] = []
-        complete = False
         now = self._clock()
+        try:
+            complete = self._list(service, repository, refresh, generation, listing, now)
+            if complete:
+                children = self._children(service, repository, listing)
+                if children and not worker.is_cancelled:
+                    self.post_message(self._Grouped(generation, grouped_rows(listing, children, now)))
+        finally:
+            gc.unfreeze()
+            self.post_message(self._Settled(generation))
+
+    def _list(
+        self,
+        service: ImageSource,
+        repository: Repository,
+        refresh: bool,
+        generation: int,
+        listing: list[ImageSummary],
+        now: datetime,
+    ) -> bool:
+        """Worker part 1: page through the images into ``listing``, posting rows; ``True`` if complete."""
+        worker = get_current_worker()
+        cancel = worker.cancelled_event
+        complete = False
         held: list[ImageSummary] = []
         held_rows = ImageRows()
         posted_at = 0.0
@@ -237,6 +262,9 @@ class ImagesPane(TablePane):
             nonlocal held, held_rows, posted_at
             self.post_message(self._Page(generation, held, held_rows))
             held, held_rows, posted_at = [], ImageRows(), monotonic()
+            # The listing only grows while it loads: keep the collector from rescanning it after every page
+            # (at 100,000 images full collections cost more than formatting the rows). ``_load`` undoes it.
+            gc.freeze()
 
         try:
             pages = service.iter_image_pages(
@@ -261,13 +289,7 @@ class ImagesPane(TablePane):
             self.post_message(EcrFailed(error, f"listing images of {repository.name}"))
         finally:
             self.post_message(self._Listed(generation, complete))
-        try:
-            if complete:
-                children = self._children(service, repository, listing)
-                if children and not worker.is_cancelled:
-                    self.post_message(self._Grouped(generation, grouped_rows(listing, children, now)))
-        finally:
-            self.post_message(self._Settled(generation))
+        return complete
 
     def _children(
         self, service: ImageSource, repository: Repository, listing: list[ImageSummary]

@@ -30,7 +30,7 @@ def entry_key(entry: RegistryEntry) -> str:
 
 def entry_name(entry: RegistryEntry) -> str:
     """What the row is called: the label, else the profile, else the account it points at."""
-    return entry.label or entry.profile or entry.registry_id or "default credentials"
+    return entry.label or entry.profile or entry.registry_id or "(default)"
 
 
 class RegistriesPane(OptionList):

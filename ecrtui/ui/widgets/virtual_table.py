@@ -11,11 +11,9 @@ search texts, style names and sort keys.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar, Literal
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -27,81 +25,38 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ecrtui.ui.actions import bindings_for
+from ecrtui.ui.table_layout import fit, layout_columns, merge_sorted
 from ecrtui.ui.table_model import ROW_STYLES, Column, Row, SortOption
 from ecrtui.ui.text_filter import Matcher, compile_query, filter_indices
 
-__all__ = ["ROW_STYLES", "Column", "Row", "SortOption", "VirtualTable", "fit", "layout_columns"]
+__all__ = [
+    "ROW_STYLES",
+    "Column",
+    "Row",
+    "SortOption",
+    "TableMessage",
+    "VirtualTable",
+    "fit",
+    "layout_columns",
+    "merge_sorted",
+]
 
 MARKER_WIDTH = 2
 """Cells taken by the mark column when marks are enabled."""
 MARK = "●"
 
 
-def layout_columns(columns: Sequence[Column], width: int) -> list[tuple[int, int]]:
-    """``(column index, width)`` pairs that fit ``width`` cells, one space between columns.
+class TableMessage(Message):
+    """Base of the table's messages: which table posted it (``control``, for ``@on(..., "#id")``)."""
 
-    Fixed columns keep their width, flexible ones share the rest by ``flex``; if even the minimums do not fit,
-    the lowest-priority columns (rightmost first among equals) are dropped.
-    """
-    shown = list(range(len(columns)))
+    def __init__(self, table: VirtualTable) -> None:
+        super().__init__()
+        self.table = table
 
-    def minimum(index: int) -> int:
-        column = columns[index]
-        return column.width if column.width is not None else column.min_width
-
-    while len(shown) > 1 and sum(map(minimum, shown)) + len(shown) - 1 > width:
-        drop = min(reversed(shown), key=lambda index: columns[index].priority)
-        shown.remove(drop)
-    if not shown:
-        return []
-    widths = {index: minimum(index) for index in shown}
-    spare = width - sum(widths.values()) - (len(shown) - 1)
-    flexible = [index for index in shown if columns[index].width is None and columns[index].flex > 0]
-    if spare > 0 and flexible:
-        total_flex = sum(columns[index].flex for index in flexible)
-        given = 0
-        for index in flexible[:-1]:
-            share = spare * columns[index].flex // total_flex
-            widths[index] += share
-            given += share
-        widths[flexible[-1]] += spare - given
-    if spare < 0 and len(shown) == 1:
-        widths[shown[0]] = max(0, width)
-    return [(index, widths[index]) for index in shown]
-
-
-def fit(text: str, width: int, justify: Literal["left", "right"] = "left") -> str:
-    """``text`` padded or cut (with an ellipsis) to exactly ``width`` cells."""
-    if width <= 0:
-        return ""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…"
-    if justify == "right":
-        return " " * (width - length) + text
-    return text + " " * (width - length)
-
-
-def merge_sorted(order: list[int], new: Iterable[int], key: Callable[[int], Any]) -> tuple[list[int], int]:
-    """``order`` (sorted by ``key``) with ``new`` merged in, stably (a new item goes after equal keys).
-
-    Returns the merged list and the position of the first new item (``len`` of the result if none), so the
-    caller can skip a repaint when every new row lands below the screen. Equivalent to a stable sort of
-    ``order + new`` but costs O(k log n) comparisons and O(n) copying for k new items, which keeps page
-    appends cheap at 100,000 rows.
-    """
-    merged: list[int] = []
-    taken = 0
-    first = -1
-    for index in sorted(new, key=key):
-        position = bisect_right(order, key(index), lo=taken, key=key)
-        merged += order[taken:position]
-        if first < 0:
-            first = len(merged)
-        merged.append(index)
-        taken = position
-    merged += order[taken:]
-    return merged, first if first >= 0 else len(merged)
+    @property
+    def control(self) -> VirtualTable:
+        """The table that posted the message."""
+        return self.table
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -141,94 +96,46 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class RowHighlighted(TableMessage):
         """The cursor moved onto another row (``key`` is ``None`` when the table is empty)."""
 
         def __init__(self, table: VirtualTable, key: str | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.key = key
 
-        @property
-        def control(self) -> VirtualTable:
-            """The table, for ``@on(..., "#id")`` selectors."""
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(TableMessage):
         """The user opened a row (enter, ``l``, right, or a click on the highlighted row)."""
 
         def __init__(self, table: VirtualTable, key: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.key = key
 
-        @property
-        def control(self) -> VirtualTable:
-            """The table, for ``@on(..., "#id")`` selectors."""
-            return self.table
-
-    class BackRequested(Message):
+    class BackRequested(TableMessage):
         """The user asked to go back (esc, ``h``, left) with no filter left to clear."""
 
-        def __init__(self, table: VirtualTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> VirtualTable:
-            """The table, for ``@on(..., "#id")`` selectors."""
-            return self.table
-
-    class FilterRequested(Message):
+    class FilterRequested(TableMessage):
         """The user pressed ``/``: the pane that owns the table opens its filter input."""
 
-        def __init__(self, table: VirtualTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> VirtualTable:
-            """The table, for ``@on(..., "#id")`` selectors."""
-            return self.table
-
-    class FilterChanged(Message):
+    class FilterChanged(TableMessage):
         """The applied filter query changed (``""`` when cleared)."""
 
         def __init__(self, table: VirtualTable, query: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.query = query
 
-        @property
-        def control(self) -> VirtualTable:
-            """The table, for ``@on(..., "#id")`` selectors."""
-            return self.table
-
-    class SortChanged(Message):
+    class SortChanged(TableMessage):
         """The order changed (``label`` is ``None`` for arrival order)."""
 
         def __init__(self, table: VirtualTable, label: str | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.label = label
 
-        @property
-        def control(self) -> VirtualTable:
-            """The table, for ``@on(..., "#id")`` selectors."""
-            return self.table
-
-    class MarksChanged(Message):
+    class MarksChanged(TableMessage):
         """The set of marked rows changed."""
 
         def __init__(self, table: VirtualTable, keys: tuple[str, ...]) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.keys = keys
-
-        @property
-        def control(self) -> VirtualTable:
-            """The table, for ``@on(..., "#id")`` selectors."""
-            return self.table
 
     def __init__(
         self,
