@@ -10,6 +10,7 @@ paints too). The child is then sent `q`/ctrl+c and reaped. Target: ecrtui at mos
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import pty
@@ -70,10 +71,8 @@ def time_to_marker(argv: list[str], env: dict[str, str]) -> float:
                 elapsed = time.perf_counter() - start
                 break
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -86,7 +85,9 @@ def time_to_marker(argv: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

@@ -20,7 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Browse and inspect Amazon ECR registries, repositories and images from the terminal.",
     )
     parser.add_argument("--version", action="version", version=f"ecrtui {__version__}")
-    parser.add_argument("--profile", metavar="P", help="AWS profile to open (default: AWS_PROFILE or default)")
+    parser.add_argument(
+        "--profile", metavar="P", help="AWS profile to open (default: AWS_PROFILE or default)"
+    )
     parser.add_argument("--region", metavar="R", help="AWS region (default: the profile's region)")
     parser.add_argument("--endpoint-url", metavar="URL", help="ECR endpoint URL (e.g. a local sandbox)")
     parser.add_argument("--read-only", action="store_true", default=None, help="refuse every change to ECR")
