@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 from ecrtui.ecr.models import ImageSummary, MediaTypes, parse_manifest
@@ -214,3 +216,15 @@ def test_flat_rows_number_arrivals_from_the_given_offset() -> None:
     placement = result.placements[digest("y")]
     assert (placement.top, placement.arrival, placement.order) == (digest("y"), 1001, 0)
     assert placement.values[0] == -page[1].pushed_at.timestamp()  # type: ignore[union-attr]
+
+
+def test_row_building_modules_do_not_import_textual() -> None:
+    """The worker-side code stays importable (and benchmarkable) without the UI framework."""
+    code = (
+        "import sys\n"
+        "import ecrtui.ui.image_rows, ecrtui.ui.table_model, ecrtui.ui.table_layout\n"
+        "import ecrtui.ui.text_filter, ecrtui.ui.prefetch, ecrtui.ui.format\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

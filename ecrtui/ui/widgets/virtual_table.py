@@ -1,9 +1,10 @@
 """A virtual table: a Line-API ``ScrollView`` that renders only the rows on screen.
 
 Textual's ``DataTable`` builds every row up front (about 13 s with the UI frozen at 100,000 rows, the most images
-an ECR repository may hold). This table keeps rows as plain tuples of strings, renders a line only when it is
-visible (with a small line cache), appends pages without touching rows already shown, and filters and sorts an
-index array rather than the rows themselves, so a key press stays cheap while pages keep arriving.
+an ECR repository may hold). This table keeps rows as light records whose cells may be formatted only when
+drawn, renders a line only when it is visible (with a small line cache), appends pages without touching rows
+already shown (a sorted page is merged in, not re-sorted), and filters and sorts index arrays rather than the
+rows themselves, so a key press stays cheap while pages keep arriving. Pure helpers live in ``table_layout``.
 
 Everything about *what* a row means (images, repositories) belongs to the panes; this widget knows keys, cells,
 search texts, style names and sort keys.
