@@ -23,7 +23,13 @@ from ecrtui.ecr.images import ImageOperations, TagStatus
 from ecrtui.ecr.models import Registry
 from ecrtui.ecr.repositories import RepositoryOperations
 from ecrtui.ecr.service_base import BATCH_SIZE, PAGE_SIZE
-from ecrtui.ecr.session import ClientSettings, make_client_config, make_session, require_credentials
+from ecrtui.ecr.session import (
+    ClientSettings,
+    make_client_config,
+    make_session,
+    require_credentials,
+    use_fast_timestamps,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr.client import ECRClient
@@ -74,6 +80,7 @@ class EcrService(RepositoryOperations, ImageOperations):
             require_credentials(self._session, profile)
         self.settings = settings or ClientSettings()
         config = make_client_config(self.settings)
+        use_fast_timestamps(self._session)
         self._counts: Counter[str] = Counter()
         self._counts_lock = threading.Lock()
         self._identity: CallerIdentity | None = None

@@ -8,14 +8,24 @@ workers. Configuration problems (unknown profile, no region, no credentials) sur
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import boto3
 import botocore.exceptions as bce
+import botocore.utils
 from botocore.config import Config
 
 from ecrtui.ecr.errors import ConfigurationError, CredentialsError, translate
 
-__all__ = ["ClientSettings", "make_client_config", "make_session", "require_credentials"]
+__all__ = [
+    "ClientSettings",
+    "make_client_config",
+    "make_session",
+    "parse_timestamp",
+    "require_credentials",
+    "use_fast_timestamps",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +79,22 @@ def require_credentials(session: boto3.Session, profile: str | None = None) -> N
         raise CredentialsError(
             f"No AWS credentials found for {where}: configure the profile or log in (e.g. aws sso login)"
         )
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """botocore's timestamp parser with a fast path for the epoch numbers ECR's JSON protocol sends.
+
+    botocore converts every timestamp to the local zone through dateutil, which costs ~20 µs each: 2 s of the
+    3.7 s botocore spends parsing 100,000 DescribeImages entries. ``datetime.fromtimestamp`` in UTC gives an
+    equal aware datetime in well under a microsecond; other forms (ISO strings) go to botocore's parser.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=UTC)
+    parsed: datetime = botocore.utils.parse_timestamp(value)
+    return parsed
+
+
+def use_fast_timestamps(session: boto3.Session) -> None:
+    """Make clients built from ``session`` parse timestamps with :func:`parse_timestamp` (call before building)."""
+    factory = session._session.get_component("response_parser_factory")
+    factory.set_parser_defaults(timestamp_parser=parse_timestamp)
