@@ -95,6 +95,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", help="Cycle the sort order"),
     ActionSpec("table.mark", "space", "toggle_mark", "Mark", "table", show=False, help="Mark images"),
+    # The inspector
+    ActionSpec(
+        "inspector.back",
+        "escape",
+        "close_child",
+        "Back to index",
+        "inspector",
+        help="Leave an index's platform and return to the index",
+    ),
 )
 
 

@@ -14,18 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 # EcrError subclass name → notification title (docs/architecture.md, ecrtui/ecr/errors.py).
-TITLES: dict[str, str] = {
-    "AccessDenied": "Access denied",
-    "NotFound": "Not found",
-    "Throttled": "Throttled",
-    "CredentialsError": "Credentials",
-    "NetworkError": "Network",
-    "InvalidInput": "Invalid input",
-    "Conflict": "Conflict",
-    "ReadOnlyError": "Read-only",
-    "ConfigurationError": "Configuration",
-    "IntegrityError": "Integrity",
-}
 
 
 @dataclass(frozen=True)
@@ -62,10 +50,7 @@ def is_expected(error: BaseException) -> bool:
 
 
 def title_for(error: BaseException) -> str:
-    """The notification title for this error's kind: ours by class, else the data layer's own ``title``."""
-    for cls in type(error).__mro__:
-        if cls.__name__ in TITLES:
-            return TITLES[cls.__name__]
+    """The notification title for this error's kind: the data layer's own ``title`` (one source of wording)."""
     own = getattr(type(error), "title", None)
     if is_expected(error) and isinstance(own, str) and own:
         return own

@@ -344,7 +344,7 @@ async def test_missing_repository_is_a_titled_notification_and_logged(
 async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_for: WaitFor) -> None:
     app = make_app(open_registry=RegistryEntry(profile="demo-dev", endpoint_url="http://127.0.0.1:9"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: any(e.title == "Network" for e in app.error_log), "a network error")
+        await wait_for(pilot, lambda: any(e.title == "Network problem" for e in app.error_log), "a network error")
         assert app.is_running
 
 
@@ -390,7 +390,7 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
     app = EcrTuiApp(Settings(), aws_files=files, open_registry=RegistryEntry(profile="lonely"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.error_log, "the credentials error")
-        assert app.error_log[-1].title == "Credentials"
+        assert app.error_log[-1].title == "Credentials problem"
         assert "lonely" in app.error_log[-1].message
         assert app.is_running
 
@@ -398,7 +398,7 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
         app.registries.highlighted = [e.profile for e in app.registries.entries].index("nowhere")
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(app.error_log) == 2, "the region error")
-        assert app.error_log[-1].title == "Configuration"
+        assert app.error_log[-1].title == "Configuration problem"
         assert "region" in app.error_log[-1].message.lower()
         assert app.is_running
 

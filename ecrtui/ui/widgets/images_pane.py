@@ -25,7 +25,6 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from ecrtui.ecr.batches import ManifestBatch
-from ecrtui.ecr.errors import EcrError
 from ecrtui.ecr.models import ImageKind, ImageSummary, Repository
 from ecrtui.ui.format import count
 from ecrtui.ui.image_rows import (
@@ -71,6 +70,10 @@ TITLE_INTERVAL = 0.25
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+NO_REPOSITORY_TEXT = "Select a repository to list its images"
+EMPTY_REPOSITORY_TEXT = "No images in this repository"
 
 
 class ImagesPane(TablePane):
@@ -143,7 +146,7 @@ class ImagesPane(TablePane):
     def __init__(
         self, *, clock: Callable[[], datetime] = _utc_now, id: str | None = None, classes: str | None = None
     ) -> None:
-        table = VirtualTable(IMAGE_COLUMNS, markable=True, empty_text="No images in this repository")
+        table = VirtualTable(IMAGE_COLUMNS, markable=True, empty_text=NO_REPOSITORY_TEXT)
         super().__init__(table, id=id, classes=classes)
         self._clock = clock
         self._generation = 0
@@ -199,6 +202,7 @@ class ImagesPane(TablePane):
         self._loading = True
         self._settling = True
         self._grouped = False
+        self.table.empty_text = EMPTY_REPOSITORY_TEXT
         self.table.clear()
         self.table.set_loading(True)
         self.update_title()
@@ -214,6 +218,7 @@ class ImagesPane(TablePane):
         self._loading = False
         self._settling = False
         self._grouped = False
+        self.table.empty_text = NO_REPOSITORY_TEXT
         self.table.clear()
         self.table.set_loading(False)
         self.update_title()
@@ -283,7 +288,7 @@ class ImagesPane(TablePane):
             complete = not worker.is_cancelled
             if held and complete:
                 post_held()
-        except EcrError as error:
+        except Exception as error:  # every failure reaches the App as EcrFailed, never silently
             if held:
                 post_held()
             self.post_message(EcrFailed(error, f"listing images of {repository.name}"))
@@ -301,7 +306,7 @@ class ImagesPane(TablePane):
             return children
         try:
             batch = service.get_manifests(repository.name, indexes, repository.registry_id)
-        except EcrError as error:
+        except Exception as error:  # every failure reaches the App as EcrFailed, never silently
             self.post_message(EcrFailed(error, f"reading the indexes of {repository.name}"))
             return children
         for digest in indexes:

@@ -16,7 +16,6 @@ from textual import on, work
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from ecrtui.ecr.errors import EcrError
 from ecrtui.ecr.models import Repository
 from ecrtui.ui.format import count, relative_time
 from ecrtui.ui.messages import EcrFailed
@@ -198,7 +197,7 @@ class RepositoriesPane(TablePane):
                     return
                 self.post_message(self._Page(generation, page, [repository_row(r, now) for r in page]))
             complete = not worker.is_cancelled
-        except EcrError as error:
+        except Exception as error:  # every failure reaches the App as EcrFailed, never silently
             self.post_message(EcrFailed(error, "listing repositories"))
         finally:
             self.post_message(self._Finished(generation, complete))

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Blur, DescendantBlur, DescendantFocus, Focus
@@ -22,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
 
-from ecrtui.ui.actions import ACTIONS
+from ecrtui.ui.actions import ACTIONS, bindings_for
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.widgets.inspector.config_tab import ConfigTab
 from ecrtui.ui.widgets.inspector.layers_tab import LayersTab
@@ -71,7 +70,7 @@ class Inspector(Vertical, can_focus=True):
 
     BINDINGS = [
         *(spec.binding() for spec in ACTIONS if spec.id in _TAB_ACTION_IDS + _MOVE_ACTION_IDS),
-        Binding("escape", "close_child", "Back to index", id="inspector.back"),
+        *bindings_for("inspector"),
     ]
 
     class ChildSelected(Message):
