@@ -18,7 +18,7 @@ the whole process to go idle, which while a worker pages means the worker, not t
     .venv/bin/python bench/bench_load.py                   # 100,000 images, 2 runs
     .venv/bin/python bench/bench_load.py --images 10000 --runs 1 --latency-ms 20
     .venv/bin/python bench/bench_load.py --profile pstats  # also cProfile the main thread during the load
-    .venv/bin/python bench/bench_load.py --gc-freeze       # try a fix: gc.freeze() once a listing is in
+    .venv/bin/python bench/bench_load.py --keep-frozen     # try a fix: keep the loaded listing frozen
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from ecrtui.ecr.cache import CachedEcr
 from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ecr.service import EcrService
 from ecrtui.ecr.session import use_fast_timestamps
+from ecrtui.ui.widgets import images_pane
 from ecrtui.ui.widgets.images_pane import ImageSource, ImagesPane
 
 REPOSITORY = "scale/images"  # ecrtui.sandbox.scale.SCALE_IMAGES_REPOSITORY (not imported: it imports moto)
@@ -176,10 +177,8 @@ class PaneApp(App[None]):
 
     CSS_PATH = [Path(__file__).parents[1] / "ecrtui" / "ui" / "widgets" / "table_pane.tcss"]
 
-    def __init__(self, freeze_gc: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.freeze_gc = freeze_gc
-        """Experiment: ``gc.freeze()`` once a listing is in, so full collections skip the loaded rows."""
         self.pane = ImagesPane(clock=lambda: NOW)
         self.frames = 0
         self.awaited: Callable[[], bool] | None = None
@@ -231,8 +230,6 @@ class PaneApp(App[None]):
     def _loaded(self) -> None:
         self.loaded_at = time.perf_counter()
         self.loaded_event.set()
-        if self.freeze_gc:
-            gc.freeze()
 
 
 async def wait_for(event: asyncio.Event) -> None:
@@ -324,6 +321,22 @@ class GcPauses:
         ]
 
 
+class KeepFrozen:
+    """Stands in for ``gc`` inside ``images_pane`` (``--keep-frozen``): the unfreeze at the end of a load freezes.
+
+    The pane freezes the collector while pages arrive and unfreezes it when the load settles, which puts every
+    loaded object back in front of the next full collection. Dropping a listing frees it by reference counting
+    (no cycles), so it need not be unfrozen at all.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(gc, name)
+
+    @staticmethod
+    def unfreeze() -> None:
+        gc.freeze()
+
+
 @dataclass
 class PaneRun:
     first_page_s: float = 0.0
@@ -342,13 +355,11 @@ class PaneRun:
     gc_load_s: float = 0.0
 
 
-async def pane_run(
-    service: CachedEcr, presses: int, profiler: cProfile.Profile | None, freeze_gc: bool = False
-) -> PaneRun:
+async def pane_run(service: CachedEcr, presses: int, profiler: cProfile.Profile | None) -> PaneRun:
     """One headless app: a clean load, a load with key presses, presses after, then filters."""
     result = PaneRun()
     with GcPauses() as collector:
-        await drive(PaneApp(freeze_gc), service, result, presses, profiler, collector)
+        await drive(PaneApp(), service, result, presses, profiler, collector)
     gc.unfreeze()  # the next run starts from the same collector state
     result.gc_full = collector.full()
     return result
@@ -515,11 +526,13 @@ def main() -> int:
         "--profile", metavar="FILE", help="cProfile the main thread during the clean load; stats to FILE"
     )
     parser.add_argument(
-        "--gc-freeze",
+        "--keep-frozen",
         action="store_true",
-        help="experiment: gc.freeze() when a listing completes (a proposed fix)",
+        help="experiment: the pane's end-of-load gc.unfreeze() becomes gc.freeze() (a proposed fix)",
     )
     args = parser.parse_args()
+    if args.keep_frozen:
+        setattr(images_pane, "gc", KeepFrozen())  # noqa: B010 (replacing a module global for the experiment)
     profiler = cProfile.Profile() if args.profile else None
     raws: list[RawPaging] = []
     fast_raws: list[RawPaging] = []
@@ -536,7 +549,7 @@ def main() -> int:
         for number in range(args.runs):
             raws.append(raw_paging(stock))
             fast_raws.append(raw_paging(fast))
-            runs.append(asyncio.run(pane_run(service, args.presses, profiler, args.gc_freeze)))
+            runs.append(asyncio.run(pane_run(service, args.presses, profiler)))
             print(
                 f"run {number + 1}/{args.runs}: raw {ms(raws[-1].total_s)}, pane {ms(runs[-1].full_s)}",
                 flush=True,

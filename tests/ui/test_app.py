@@ -344,7 +344,9 @@ async def test_missing_repository_is_a_titled_notification_and_logged(
 async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_for: WaitFor) -> None:
     app = make_app(open_registry=RegistryEntry(profile="demo-dev", endpoint_url="http://127.0.0.1:9"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: any(e.title == "Network problem" for e in app.error_log), "a network error")
+        await wait_for(
+            pilot, lambda: any(e.title == "Network problem" for e in app.error_log), "a network error"
+        )
         assert app.is_running
 
 
