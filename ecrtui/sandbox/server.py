@@ -6,8 +6,10 @@ Used three ways: ``ecrtui sandbox`` (foreground process), ``ecrtui --demo`` (in-
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -24,6 +26,20 @@ from ecrtui.sandbox.network import NetworkSimulator
 from ecrtui.sandbox.options import SandboxOptions
 from ecrtui.sandbox.profiles import Credentials, ProfileFiles, write_profile_files
 from ecrtui.sandbox.wsgi import SandboxApp
+
+log = logging.getLogger("ecrtui.sandbox")
+
+
+def _handle_request_error(request: Any, client_address: Any) -> None:
+    """Replace socketserver's default, which prints a traceback to stderr (over the TUI under --demo).
+
+    A client that hangs up mid-request (a cancelled download, a test dropping a stream) is normal for a server;
+    anything else is logged, not printed.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, ConnectionError | TimeoutError):
+        return
+    log.error("sandbox request from %s failed", client_address[0] if client_address else "?", exc_info=True)
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -106,6 +122,7 @@ class Sandbox:
                 request_handler=QuietRequestHandler,
                 fd=listener.fileno(),
             )
+            self._server.handle_error = _handle_request_error  # type: ignore[method-assign]
         finally:
             listener.close()  # the server holds its own duplicate of the socket
         self._thread = threading.Thread(target=self._server.serve_forever, name="ecrtui-sandbox", daemon=True)
