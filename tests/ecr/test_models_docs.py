@@ -1,4 +1,4 @@
-"""The Python API examples in the docs run as written (all but the one that needs AWS).
+"""The README's "Python API" examples run as written (all but those that need AWS).
 
 `print(...)  # EXPECTED` lines are checked too: the part of EXPECTED before any "..." or " (" note must appear
 in what the example printed.
@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "parts" / "python-api.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S) if DOC.is_file() else []
+DOC = Path(__file__).resolve().parents[2] / "README.md"
+SECTION = re.search(r"^## Python API\n(.*?)(?=^## )", DOC.read_text(), re.S | re.M) if DOC.is_file() else None
+BLOCKS = re.findall(r"```python\n(.*?)```", SECTION.group(1), re.S) if SECTION else []
 OFFLINE = [block for block in BLOCKS if "boto3" not in block]
 
 
@@ -37,3 +38,8 @@ def test_example_runs_and_prints_what_it_says(number: int, capsys: pytest.Captur
     assert expectations
     for expected in expectations:
         assert expected in printed, f"{expected!r} not in:\n{printed}"
+
+
+def test_readme_has_a_python_api_section_with_offline_examples() -> None:
+    assert SECTION is not None, "README.md lost its '## Python API' section"
+    assert len(OFFLINE) >= 2
