@@ -55,6 +55,16 @@ def _page_all(call: Any, key: str, **kwargs: Any) -> int:
             return count
 
 
+def demo_memory() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        process, _ = _start(Path(tmp), "--seed", "demo")
+        try:
+            print(f"ecrtui sandbox --seed demo: resident memory {_rss_mb(process.pid)}")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def demo_in_process() -> None:
     from ecrtui.sandbox import Sandbox, SandboxOptions
 
@@ -64,11 +74,25 @@ def demo_in_process() -> None:
         print(f"demo sandbox in-process: ready in {ready:.2f} s (seeding {sandbox.seed_seconds:.2f} s)")
 
 
-def scale(images: int) -> None:
+def _rss_mb(pid: int) -> str:
+    """Resident memory of a process (Linux /proc), or "?" elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return f"{int(line.split()[1]) / 1024:.0f} MB"
+    except OSError:
+        pass
+    return "?"
+
+
+def scale(images: int, seed: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        process, ready = _start(Path(tmp), "--seed", "empty", "--scale-images", str(images))
+        process, ready = _start(Path(tmp), "--seed", seed, "--scale-images", str(images))
         try:
-            print(f"--scale-images {images}: ready in {ready:.2f} s (subprocess start to endpoint line)")
+            print(
+                f"--seed {seed} --scale-images {images}: ready in {ready:.2f} s (subprocess start to endpoint "
+                f"line), resident memory {_rss_mb(process.pid)}"
+            )
             ecr = _session(Path(tmp), "demo-dev").client("ecr")
             for size in (100, 1000):
                 started = time.perf_counter()
@@ -124,5 +148,7 @@ def blob_throughput(megabytes: int = 32) -> None:
 
 if __name__ == "__main__":
     demo_in_process()
-    scale(100_000)
+    demo_memory()
+    scale(100_000, "empty")
+    scale(100_000, "demo")  # the issue's command: ``ecrtui sandbox --scale-images 100000``
     blob_throughput()

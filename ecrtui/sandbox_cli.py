@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import signal
 import sys
 import tempfile
@@ -75,13 +76,23 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
+def _log_to_stderr() -> None:
+    """Sandbox errors as one line each on stderr (the library itself only has a NullHandler)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("ecrtui sandbox: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("ecrtui.sandbox").addHandler(handler)
+
+
 def run_sandbox(args: argparse.Namespace) -> int:
     """Start the sandbox, print how to reach it, and serve until Ctrl-C or SIGTERM."""
+    from ecrtui.sandbox.options import OptionError
+
     options = _options(args)
     try:
         options.validate()
-    except ValueError as error:
-        print(f"ecrtui sandbox: {error}", file=sys.stderr)
+    except OptionError as error:
+        print(f"ecrtui sandbox: {error.flag} {error.reason}", file=sys.stderr)
         return 2
     try:
         from ecrtui.sandbox.profiles import SANDBOX_PROFILES
@@ -89,6 +100,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
     except ImportError as error:
         print(f"ecrtui sandbox: needs the demo extra (pip install 'ecrtui[demo]'): {error}", file=sys.stderr)
         return 2
+    _log_to_stderr()
     stop = _stop_on_signals()
     with contextlib.ExitStack() as cleanup:  # runs in reverse: stop the server, then remove temporary files
         if args.profiles_dir:

@@ -89,7 +89,11 @@ def app_of(pilot: AppPilot) -> EcrTuiApp:
 async def started(pilot: AppPilot) -> EcrTuiApp:
     """The demo-dev registry is identified and its repositories are listed."""
     app = app_of(pilot)
-    await until(pilot, lambda: app.panes_ready and app.header.account != "", "the account in the header")
+    await until(
+        pilot,
+        lambda: app.panes_ready and app.header.account != "" and app.accounts_settled,
+        "the account in the header",
+    )
     await until(
         pilot, lambda: app.repositories.repositories and not app.repositories.is_loading, "the repositories"
     )

@@ -31,7 +31,12 @@ def loaded_ui_modules(body: str) -> list[str]:
     "body",
     [
         "import ecrtui.ecr",
-        "import ecrtui.ecr.service, ecrtui.ecr.cache, ecrtui.ecr.details, ecrtui.ecr.errors, ecrtui.ecr.blobs",
+        (  # every module of the data layer, including ones added later
+            "import importlib, pkgutil, ecrtui.ecr\n"
+            "for module in pkgutil.iter_modules(ecrtui.ecr.__path__):\n"
+            "    importlib.import_module('ecrtui.ecr.' + module.name)\n"
+            "assert 'ecrtui.ecr.service' in sys.modules and 'ecrtui.ecr.content_store' in sys.modules"
+        ),
         "import ecrtui.sandbox",
         (
             "import contextlib, io\n"

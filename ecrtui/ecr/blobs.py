@@ -1,8 +1,8 @@
 """Download a blob (an image config, a layer) from the presigned URL ``GetDownloadUrlForLayer`` returns.
 
 A streamed urllib3 GET with connect/read timeouts, retries on 5xx and connection errors (with backoff, honouring
-Retry-After), a size cap checked before and while reading, and a hash check of the bytes against the digest they
-were asked for. The URL is a bearer secret: it is never put in an error message or a log line.
+Retry-After up to a cap), a size cap checked before and while reading, and a hash check of the bytes against the
+digest they were asked for. The URL is a bearer secret: it is never put in an error message or a log line.
 """
 
 from __future__ import annotations
@@ -28,13 +28,31 @@ from ecrtui.ecr.errors import (
     translate,
 )
 
-__all__ = ["DEFAULT_MAX_BLOB_BYTES", "BlobDownloader", "hasher_for", "verify_digest"]
+__all__ = [
+    "DEFAULT_MAX_BLOB_BYTES",
+    "MAX_RETRY_AFTER",
+    "BlobDownloader",
+    "CappedRetry",
+    "hasher_for",
+    "verify_digest",
+]
 
 DEFAULT_MAX_BLOB_BYTES = 64 * 1024 * 1024
 """Image configs are KiBs; a cap keeps a hostile or mistaken descriptor from filling memory."""
 
 _CHUNK = 256 * 1024
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
+MAX_RETRY_AFTER = 10.0
+"""Longest wait a ``Retry-After`` header can impose: a storage answer of "come back in an hour" must not park a
+worker (and the inspector) for an hour; the retry still happens, sooner."""
+
+
+class CappedRetry(Retry):
+    """urllib3's ``Retry`` with ``Retry-After`` honoured only up to ``MAX_RETRY_AFTER`` seconds."""
+
+    def get_retry_after(self, response: urllib3.BaseHTTPResponse) -> float | None:
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(wait, MAX_RETRY_AFTER)
 
 
 def hasher_for(digest: str) -> hashlib._Hash:
@@ -76,7 +94,7 @@ class BlobDownloader:
         self.max_bytes = max_bytes
         self._retries = retries
         self._timeout = Timeout(connect=connect_timeout, read=read_timeout)
-        self._retry = Retry(
+        self._retry = CappedRetry(
             total=retries,
             connect=retries,
             read=retries,

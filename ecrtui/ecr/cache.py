@@ -418,6 +418,7 @@ class CachedEcr:
             )
         finally:
             self._invalidate_keys(("repositories", rid), ("repository", rid, name))
+            self._invalidate_resource_tags(rid, name)
 
     def delete_repository(self, name: str, registry_id: str | None = None, *, force: bool = False) -> None:
         rid = self._rid(registry_id)
@@ -425,6 +426,7 @@ class CachedEcr:
             self.service.delete_repository(name, rid, force=force)
         finally:
             self._invalidate_repository(rid, name, listing_too=True)
+            self._invalidate_resource_tags(rid, name)
 
     def set_tag_mutability(
         self, name: str, mutability: Literal["MUTABLE", "IMMUTABLE"], registry_id: str | None = None
@@ -499,6 +501,11 @@ class CachedEcr:
             return self.service.delete_images(repository_name, digests, rid)
         finally:
             self._invalidate_repository(rid, repository_name)
+
+    def _invalidate_resource_tags(self, rid: str, name: str) -> None:
+        """Resource tags are keyed by ARN: a repository deleted and created again keeps its ARN, not its tags."""
+        suffix = f":{rid}:repository/{name}"
+        self.invalidate(lambda key: key[0] == "resource-tags" and str(key[1]).endswith(suffix))
 
     def _invalidate_repository(self, rid: str, name: str, *, listing_too: bool = False) -> None:
         """Image listings (every tag filter) and scan results of one repository; with ``listing_too`` (the

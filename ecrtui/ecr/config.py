@@ -194,7 +194,7 @@ def parse_image_config(data: bytes, media_type: str | None = None) -> ImageConfi
     """
     doc = load_json_object(data, "image config")
     warnings: list[str] = []
-    if "schemaVersion" in doc and ("layers" in doc or "manifests" in doc or "fsLayers" in doc):
+    if "schemaVersion" in doc:  # only manifests carry it, whatever else they hold
         raise ManifestError("image config: this is a manifest, not an image config")
     try:
         config = ImageConfig.model_validate(document_fields(doc))

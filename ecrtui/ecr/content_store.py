@@ -131,9 +131,13 @@ class DiskStore:
             if path.exists():
                 return
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            os.replace(tmp, path)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                os.replace(tmp, path)
+            except OSError:
+                self._remove(Path(tmp))  # a full disk must not leave half-written files behind
+                raise
         except OSError as exc:
             _log.debug("disk cache write failed: %s", type(exc).__name__)
             return

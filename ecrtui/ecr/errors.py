@@ -44,14 +44,31 @@ _SIGNING_PARAM = re.compile(
     re.IGNORECASE,
 )
 _ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b")
+# A secret access key is 40 base64 characters; a session token is hundreds. Either can reach a message through
+# text quoted from elsewhere (a credential_process's stderr, an echoed request). Digests and hex ids have no
+# uppercase letters, so they are kept.
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40,}(?![A-Za-z0-9/+=])")
+
+
+def _secret_like(match: re.Match[str]) -> str:
+    run = match.group(0)
+    body = run.rstrip("=")
+    looks_random = any(c.isupper() for c in run) and any(c.islower() for c in run)
+    if looks_random and (len(body) == 40 or len(run) >= 100):
+        return "<secret>"
+    return run
+
+
 _MAX_MESSAGE = 400
 
 
 def redact(text: str) -> str:
-    """Return ``text`` as one line with query strings, signing parameters and access key ids removed."""
+    """Return ``text`` as one line with query strings, signing parameters, access key ids, secret keys and
+    session tokens removed."""
     text = _QUERY.sub("?…", text)
     text = _SIGNING_PARAM.sub(lambda m: f"{m.group(1)}=…", text)
     text = _ACCESS_KEY_ID.sub("<access key id>", text)
+    text = _BASE64_RUN.sub(_secret_like, text)
     text = " ".join(text.split())
     if len(text) > _MAX_MESSAGE:
         text = text[: _MAX_MESSAGE - 1] + "…"
@@ -241,6 +258,11 @@ def _client_error(exc: bce.ClientError, operation: str | None) -> EcrError:
             cls = NetworkError
         else:
             cls = ServiceError
+    if code.isdigit() or aws_message.lstrip().startswith("<"):
+        # No AWS error in the body (botocore then uses the status as the code), or an HTML page from a proxy,
+        # a load balancer or a wrong endpoint: its markup helps nobody.
+        reason = "" if aws_message.lstrip().startswith("<") else f" {aws_message}".rstrip()
+        aws_message = f"The endpoint answered HTTP {status}{reason} without an AWS error (a proxy, or a wrong endpoint URL?)"
     message = _CODE_MESSAGES.get(code) or aws_message or code or f"HTTP {status}"
     if op and op not in message:
         message = f"{message} ({op})"

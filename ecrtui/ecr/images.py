@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ecrtui.ecr.batches import BatchFailure, ManifestBatch
 from ecrtui.ecr.details import ImageDetails, build_image_details
-from ecrtui.ecr.errors import AccessDenied, Conflict, NotFound, translating
+from ecrtui.ecr.errors import AccessDenied, Cancelled, Conflict, NotFound, translating
 from ecrtui.ecr.manifests import (
     ACCEPTED_MANIFEST_TYPES,
     Manifest,
@@ -191,7 +191,10 @@ class ImageOperations(ServiceBase):
         *,
         cancel: threading.Event | None = None,
     ) -> ScanFindings:
-        """Scan status and every finding of one image; ``NotFound`` when it was never scanned."""
+        """Scan status and every finding of one image; ``NotFound`` when it was never scanned.
+
+        A set ``cancel`` raises ``Cancelled`` rather than returning some pages as if they were all the findings.
+        """
         params: dict[str, Any] = {
             "registryId": self._rid(registry_id),
             "repositoryName": repository_name,
@@ -199,7 +202,11 @@ class ImageOperations(ServiceBase):
             "maxResults": PAGE_SIZE,
         }
         pages: list[dict[str, Any]] = []
-        while cancel is None or not cancel.is_set():
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled(
+                    "Reading the scan findings was cancelled", operation="DescribeImageScanFindings"
+                )
             with translating("DescribeImageScanFindings"):
                 response = self._ecr.describe_image_scan_findings(**params)
             pages.append(dict(response))
@@ -216,7 +223,7 @@ class ImageOperations(ServiceBase):
 
         Already pointing there is success; ``Conflict`` when an immutable repository has the tag elsewhere.
         """
-        self._guard("PutImage")
+        self._guard("PutImage", tags=[tag], digests=[digest])
         manifest = self.get_manifests(repository_name, [digest], registry_id).require(digest)
         try:
             with translating("PutImage"):
@@ -239,7 +246,7 @@ class ImageOperations(ServiceBase):
 
         ECR's rule: removing an image's last tag deletes the image (refused, as a failure, for an index child).
         """
-        self._guard("BatchDeleteImage")
+        self._guard("BatchDeleteImage")  # no grammar check: whatever tag exists can be removed
         ids: list[ImageIdentifierTypeDef] = [{"imageTag": t} for t in tags]
         return self._batch_delete(repository_name, ids, registry_id)
 
@@ -253,7 +260,7 @@ class ImageOperations(ServiceBase):
         self, repository_name: str, digests: Sequence[str], registry_id: str | None = None
     ) -> tuple[BatchFailure, ...]:
         """Delete images by digest (with all their tags); failures returned."""
-        self._guard("BatchDeleteImage")
+        self._guard("BatchDeleteImage", digests=digests)
         ids: list[ImageIdentifierTypeDef] = [{"imageDigest": d} for d in digests]
         return self._batch_delete(repository_name, ids, registry_id)
 
@@ -303,9 +310,11 @@ def _verified_manifest(text: str, media_type: str | None, digest: str) -> Manife
     except ManifestError as exc:
         raise _BadManifest("InvalidManifest", str(exc)) from None
     if digest and manifest.digest != digest:
-        if isinstance(manifest, Schema1Manifest):
+        if isinstance(manifest, Schema1Manifest) and manifest.is_signed:
             # A signed schema 1 digest covers the payload without its signatures, not the stored bytes.
-            note = "schema 1 manifest: digest not verified (it covers the unsigned payload)"
+            if manifest.payload_digest == digest:
+                return manifest
+            note = "signed schema 1 manifest: digest not verified (neither its bytes nor its payload match)"
             return manifest.model_copy(update={"warnings": (*manifest.warnings, note)})
         raise _BadManifest(
             "DigestMismatch",

@@ -7,6 +7,8 @@ that are readable but not quite right. Documents that cannot be read raise `Mani
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 from typing import Any, TypeVar
@@ -240,6 +242,13 @@ class Schema1Step(BaseModel):
     empty_layer: bool = False
 
 
+def _b64url(text: Any) -> bytes:
+    """Decode unpadded base64url (JWS), as schema 1 signatures write it."""
+    if not isinstance(text, str):
+        raise ValueError("not base64url text")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 class Schema1Manifest(_Parsed):
     """Legacy Docker image manifest v2 schema 1 (read-only: ECR still stores some)."""
 
@@ -262,6 +271,22 @@ class Schema1Manifest(_Parsed):
     @property
     def is_signed(self) -> bool:
         return bool(self.signatures)
+
+    @property
+    def payload_digest(self) -> str | None:
+        """The digest a registry gives a signed manifest: sha256 of the JWS payload (the bytes without the
+        signatures, rebuilt from the first signature's ``formatLength``/``formatTail``); None if unreadable."""
+        if not self.signatures:
+            return None
+        try:
+            header = json.loads(_b64url(self.signatures[0]["protected"]))
+            length = int(header["formatLength"])
+            tail = _b64url(header["formatTail"])
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            return None
+        if not 0 < length <= len(self.raw):
+            return None
+        return "sha256:" + hashlib.sha256(self.raw[:length] + tail).hexdigest()
 
     @property
     def layer_digests(self) -> tuple[str, ...]:

@@ -29,7 +29,10 @@ _ECR_HOST = re.compile(
 )
 _REGION_RE = re.compile(rf"^{_REGION}$")
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
-_COMPONENT_RE = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+# ECR's current API model (botocore's RepositoryName pattern): words joined by '.', '_', '__' or any run of '-'.
+_COMPONENT_RE = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+_SEPARATOR_RUN = re.compile(r"[._-]+")
+_GOOD_SEPARATOR = re.compile(r"^(?:[._]|__|-+)$")
 _TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _SHA256_RE = re.compile(r"^sha256:[a-f0-9]{64}$")
 
@@ -54,9 +57,15 @@ class InvalidReference(ValueError):
 
 
 def _show(value: object, limit: int = 80) -> str:
-    """Quote-ready text of a user value, shortened so a pasted blob cannot flood the status line."""
-    text = str(value)
+    """Quote-ready text of a user value: control characters escaped (the message stays one line) and
+    shortened so a pasted blob cannot flood the status line."""
+    text = "".join(_escape(c) for c in str(value))
     return text if len(text) <= limit else f"{text[: limit - 14]}...{text[-11:]}"
+
+
+def _escape(char: str) -> str:
+    """A printable stand-in for a control character (``\\n``, ``\\x00``); other characters as they are."""
+    return char if char.isprintable() else repr(char)[1:-1]
 
 
 def partition_for_region(region: str) -> str:
@@ -213,7 +222,7 @@ def _describe_bad_chars(text: str, allowed: re.Pattern[str]) -> str | None:
                 return "contains a space"
             if char.isspace():
                 return "contains whitespace"
-            return f"contains '{char}'"
+            return f"contains '{_escape(char)}'"
     return None
 
 
@@ -243,8 +252,10 @@ def check_repository_name(name: str) -> str:
                 raise InvalidReference(
                     f"{label}: component '{_show(component)}' must start and end with a letter or digit"
                 )
+            bad_run = next(r for r in _SEPARATOR_RUN.findall(component) if not _GOOD_SEPARATOR.match(r))
             raise InvalidReference(
-                f"{label}: component '{_show(component)}' joins words with more than one '.', '_' or '-'"
+                f"{label}: component '{_show(component)}' joins words with '{bad_run}'"
+                " (ECR allows '.', '_', '__' or dashes)"
             )
     return name
 
@@ -282,6 +293,12 @@ def check_digest(digest: str) -> str:
 
 def _is_host(component: str) -> bool:
     return "." in component or ":" in component or component == "localhost"
+
+
+def _is_registry_host(text: str) -> bool:
+    """A bare ECR host or a well-known registry (``docker.io``): pasted without a repository name."""
+    host = text.lower()
+    return bool(_ECR_HOST.match(host)) or host in _KNOWN_REGISTRIES
 
 
 def _other_registry(host: str, text: str) -> InvalidReference:
@@ -368,6 +385,8 @@ def parse_reference(text: str, default_registry: RegistryRef | None = None) -> I
     if slash and _is_host(first):
         registry = parse_registry_host(first, text)
         rest = remainder
+    elif not slash and _is_registry_host(rest):
+        raise InvalidReference(f"'{_show(text)}' is a registry host, not an image reference (add /NAME)")
     name, tag = rest, None
     last_slash = rest.rfind("/")
     colon = rest.rfind(":")

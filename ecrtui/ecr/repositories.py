@@ -66,7 +66,7 @@ class RepositoryOperations(ServiceBase):
         tags: Mapping[str, str] | None = None,
     ) -> Repository:
         """Create a repository; ``Conflict`` if it exists."""
-        self._guard("CreateRepository")
+        self._guard("CreateRepository", name=name)
         encryption: dict[str, Any] = {"encryptionType": encryption_type}
         if kms_key:
             encryption["kmsKey"] = kms_key

@@ -35,7 +35,15 @@ if TYPE_CHECKING:
     from mypy_boto3_ecr.client import ECRClient
     from mypy_boto3_sts.client import STSClient
 
-__all__ = ["BATCH_SIZE", "BLOB_DOWNLOAD", "PAGE_SIZE", "CallerIdentity", "EcrService", "TagStatus"]
+__all__ = [
+    "BATCH_SIZE",
+    "BLOB_DOWNLOAD",
+    "PAGE_SIZE",
+    "CallerIdentity",
+    "EcrService",
+    "TagStatus",
+    "check_endpoint_url",
+]
 
 BLOB_DOWNLOAD = "DownloadBlob"
 """The key under which ``call_counts`` counts blob GETs (not an AWS operation, but a request all the same)."""
@@ -48,6 +56,19 @@ class CallerIdentity:
     account_id: str
     arn: str
     user_id: str
+
+
+def check_endpoint_url(endpoint_url: str) -> None:
+    """Refuse an endpoint botocore would reject with a bare ``ValueError`` (no scheme, no host)."""
+    parsed = urlparse(endpoint_url)
+    if parsed.scheme in ("http", "https") and parsed.hostname:
+        return
+    shown = endpoint_url[:80]
+    if "://" not in endpoint_url:
+        message = f"Endpoint URL '{shown}' has no scheme: write http://{shown} or https://{shown}"
+    else:
+        message = f"Endpoint URL '{shown}' must be an http:// or https:// URL with a host"
+    raise ConfigurationError(message, operation="CreateClient")
 
 
 def _is_aws_host(endpoint_url: str) -> bool:
@@ -70,6 +91,8 @@ class EcrService(RepositoryOperations, ImageOperations):
         max_blob_bytes: int = DEFAULT_MAX_BLOB_BYTES,
         check_credentials: bool = True,
     ) -> None:
+        if endpoint_url is not None:
+            check_endpoint_url(endpoint_url)
         self.profile = profile if profile is not None or session is None else session.profile_name
         self.read_only = read_only
         self._session = session if session is not None else make_session(profile, region)

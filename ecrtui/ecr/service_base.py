@@ -9,7 +9,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ecrtui.ecr.blobs import BlobDownloader
-from ecrtui.ecr.errors import ReadOnlyError
+from ecrtui.ecr.errors import InvalidInput, ReadOnlyError
+from ecrtui.ecr.refs import InvalidReference, check_digest, check_repository_name, check_tag
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr.client import ECRClient
@@ -44,7 +45,27 @@ class ServiceBase:
         """Every call names its registry: the one given, else the caller's own."""
         return registry_id or self.account_id
 
-    def _guard(self, operation: str) -> None:
-        """Refuse a mutation before any request when the service is read-only."""
+    def _guard(
+        self,
+        operation: str,
+        *,
+        name: str | None = None,
+        tags: Sequence[str] = (),
+        digests: Sequence[str] = (),
+    ) -> None:
+        """Refuse a mutation before any request: read-only mode, or a name, tag or digest ECR would refuse.
+
+        Checked here because ECR's own refusal is a regular expression, and a lenient endpoint (the sandbox, a
+        mirror) might store a tag like 'v1 beta' that nothing can pull.
+        """
         if self.read_only:
             raise ReadOnlyError(f"Read-only mode: {operation} is not allowed", operation=operation)
+        try:
+            if name is not None:
+                check_repository_name(name)
+            for tag in tags:
+                check_tag(tag)
+            for digest in digests:
+                check_digest(digest)
+        except InvalidReference as exc:
+            raise InvalidInput(str(exc), operation=operation) from None

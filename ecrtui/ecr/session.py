@@ -70,12 +70,19 @@ def make_session(profile: str | None = None, region: str | None = None) -> boto3
 
 def require_credentials(session: boto3.Session, profile: str | None = None) -> None:
     """Fail now, with advice, when the credential chain finds nothing (instead of on the first call)."""
+    where = f"profile '{profile}'" if profile else "the default credential chain"
     try:
         credentials = session.get_credentials()
     except bce.BotoCoreError as exc:
         raise translate(exc) from exc
+    except Exception as exc:
+        # botocore lets some source failures through raw, e.g. a credential_process that does not print JSON.
+        # Name the kind only: the text could quote what the source printed, credentials included.
+        raise CredentialsError(
+            f"Could not load AWS credentials for {where}: the credential source failed ({type(exc).__name__});"
+            " check credential_process / the profile's credential settings"
+        ) from exc
     if credentials is None:
-        where = f"profile '{profile}'" if profile else "the default credential chain"
         raise CredentialsError(
             f"No AWS credentials found for {where}: configure the profile or log in (e.g. aws sso login)"
         )

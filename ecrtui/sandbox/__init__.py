@@ -5,10 +5,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ecrtui.sandbox.options import SandboxOptions
 from ecrtui.sandbox.profiles import SANDBOX_PROFILES, ProfileFiles, SandboxProfile
+
+# A library logs, the application decides where to: without this, Python's last-resort handler would print the
+# sandbox's errors to stderr, over the TUI under ``ecrtui --demo``. ``ecrtui sandbox`` adds a stderr handler.
+logging.getLogger("ecrtui.sandbox").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from ecrtui.sandbox.server import Sandbox

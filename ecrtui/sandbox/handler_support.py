@@ -34,13 +34,18 @@ def backend_for(self: Any) -> ECRBackend:
     """The registry a call names with ``registryId`` (another account's too), else the caller's own."""
     registry_id = self._get_param("registryId")
     if registry_id is None:
-        return ecr_backends[self.current_account][self.region]
-    if not isinstance(registry_id, str) or not _REGISTRY_ID.match(registry_id):
+        registry_id = self.current_account
+    elif not isinstance(registry_id, str) or not _REGISTRY_ID.match(registry_id):
         raise InvalidParameterException(
             f"Invalid parameter at 'registryId' failed to satisfy constraint: "
             f"'must satisfy regular expression '[0-9]{{12}}'' (got {registry_id!r})"
         )
-    return ecr_backends[registry_id][self.region]
+    registries = ecr_backends[registry_id]
+    if self.region not in registries:  # moto would raise KeyError: an HTTP 500 that botocore retries
+        raise InvalidParameterException(
+            f"Region '{self.region}' does not exist in the sandbox (it serves the AWS regions boto3 knows)"
+        )
+    return registries[self.region]
 
 
 def repository_for(self: Any) -> Repository:

@@ -49,14 +49,28 @@ def _is_foreign(descriptor: dict[str, Any]) -> bool:
     return "foreign" in media_type or "nondistributable" in media_type
 
 
-def _digest(descriptor: Any, where: str) -> str:
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("digest"), str):
-        raise InvalidParameterException(f"Invalid parameter at 'imageManifest': {where} has no digest")
-    return str(descriptor["digest"])
+def _digest(descriptor: Any, where: str, key: str = "digest") -> str:
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get(key), str):
+        raise InvalidParameterException(f"Invalid parameter at 'imageManifest': {where} has no {key}")
+    return str(descriptor[key])
+
+
+def _size(descriptor: dict[str, Any]) -> int:
+    """A descriptor's ``size``: a non-negative integer (OCI int64), 0 when absent."""
+    size = descriptor.get("size", 0)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise InvalidParameterException(
+            f"Invalid parameter at 'imageManifest': layer size {size!r} is not a non-negative integer"
+        )
+    return size
 
 
 def _media_type_of(document: dict[str, Any], declared: str | None) -> str:
     in_document = document.get("mediaType")
+    if in_document is not None and not isinstance(in_document, str):
+        raise InvalidParameterException(
+            f"Invalid parameter at 'imageManifest': mediaType must be a string (got {in_document!r})"
+        )
     if declared and in_document and declared != in_document:
         raise InvalidParameterException(
             f"Invalid parameter at 'imageManifestMediaType': '{declared}' does not match the manifest's "
@@ -81,13 +95,14 @@ def read_manifest(manifest: str, declared_media_type: str | None) -> ManifestFac
     """Parse ``manifest`` as ECR would; ``InvalidParameterException`` for anything it would refuse."""
     try:
         document = json.loads(manifest)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         raise InvalidParameterException(
             "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'"
         ) from None
     if not isinstance(document, dict):
         raise InvalidParameterException("Invalid parameter at 'ImageManifest': not a JSON object")
-    if document.get("schemaVersion") not in (1, 2):
+    version = document.get("schemaVersion")
+    if isinstance(version, bool) or version not in (1, 2):  # True == 1 in Python; not in JSON
         raise InvalidParameterException(
             f"Invalid parameter at 'ImageManifest': unsupported schemaVersion {document.get('schemaVersion')!r}"
         )
@@ -101,10 +116,12 @@ def read_manifest(manifest: str, declared_media_type: str | None) -> ManifestFac
         children = tuple(_digest(m, "a manifests entry") for m in manifests)
         return ManifestFacts(media_type, (), (), children, None)
     if media_type in SCHEMA1_TYPES:
-        layers = document.get("fsLayers") or []
-        digests = tuple(
-            dict.fromkeys(str(layer.get("blobSum")) for layer in layers if isinstance(layer, dict))
-        )
+        fs_layers = document.get("fsLayers")
+        if not isinstance(fs_layers, list):
+            raise InvalidParameterException(
+                "Invalid parameter at 'imageManifest': schema 1 manifest has no fsLayers list"
+            )
+        digests = tuple(dict.fromkeys(_digest(layer, "an fsLayers entry", "blobSum") for layer in fs_layers))
         return ManifestFacts(media_type, digests, (), (), None)
     config = document.get("config")
     layers = document.get("layers")
@@ -114,7 +131,7 @@ def read_manifest(manifest: str, declared_media_type: str | None) -> ManifestFac
     sizes: list[int] = []
     for layer in layers:
         digest = _digest(layer, "a layer")
-        sizes.append(int(layer.get("size", 0)))
+        sizes.append(_size(layer))
         if not _is_foreign(layer):
             blobs.append(digest)
     artifact_type = document.get("artifactType") or (config or {}).get("mediaType")

@@ -5,6 +5,7 @@ Kept free of moto imports so ``ecrtui --help`` and the option parser stay instan
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,20 +35,37 @@ class SandboxOptions:
     """Images in one extra repository for benchmarks (up to 100,000)."""
 
     def validate(self) -> None:
-        """Raise ``ValueError`` with a one-line message for a setting the sandbox cannot honour."""
+        """Raise ``OptionError`` (a ``ValueError``) with a one-line reason for a setting the sandbox cannot honour."""
         if self.seed not in SEED_NAMES:
-            raise ValueError(f"unknown seed {self.seed!r}; choose one of {', '.join(SEED_NAMES)}")
+            raise OptionError("seed", f"{self.seed!r} is unknown; choose one of {', '.join(SEED_NAMES)}")
+        if not self.host.strip():
+            raise OptionError(
+                "host", "must not be empty (use 127.0.0.1 for loopback, 0.0.0.0 for every address)"
+            )
         if not 0 <= self.port <= 65535:
-            raise ValueError(f"port {self.port} is out of range 0-65535")
+            raise OptionError("port", f"{self.port} is out of range 0-65535")
         if self.url_ttl_seconds < 1:
-            raise ValueError("url_ttl_seconds must be at least 1")
+            raise OptionError("url_ttl_seconds", "must be at least 1")
         if self.latency_ms < 0:
-            raise ValueError("latency_ms must not be negative")
-        if self.bandwidth_mbps is not None and self.bandwidth_mbps <= 0:
-            raise ValueError("bandwidth_mbps must be positive")
+            raise OptionError("latency_ms", "must not be negative")
+        if self.bandwidth_mbps is not None and not (0 < self.bandwidth_mbps < math.inf):
+            raise OptionError("bandwidth_mbps", "must be a positive number")
         if not 0.0 <= self.fail_rate <= 1.0:
-            raise ValueError("fail_rate must be between 0 and 1")
-        if self.scale_repos < 0 or self.scale_images < 0:
-            raise ValueError("scale counts must not be negative")
-        if self.scale_images > 100_000:
-            raise ValueError("scale_images is limited to 100,000 (the ECR per-repository quota)")
+            raise OptionError("fail_rate", "must be between 0 and 1")
+        if self.scale_repos < 0:
+            raise OptionError("scale_repos", "must not be negative")
+        if not 0 <= self.scale_images <= 100_000:
+            raise OptionError("scale_images", "must be between 0 and 100,000 (the ECR per-repository quota)")
+
+
+class OptionError(ValueError):
+    """A bad setting: ``field`` names it (the CLI shows it as its ``--flag``), ``reason`` says what is wrong."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field} {reason}")
+        self.field = field
+        self.reason = reason
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.field.replace("_", "-")

@@ -7,7 +7,10 @@ sandbox with no other setting. No moto import here.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,10 @@ SANDBOX_PROFILES: tuple[SandboxProfile, ...] = (
     SandboxProfile("demo-prod", "222222222222", "eu-west-1", "prod-deployer"),
 )
 DEV_PROFILE, PROD_PROFILE = SANDBOX_PROFILES
+
+MARKER = "# Written by ecrtui sandbox; replaced on every start. Do not put your own profiles here."
+"""First line of both files: lets a restart replace them, and stops the sandbox overwriting anything else."""
+_SECTION = re.compile(r"^\s*\[(?:profile\s+)?([^\]]+)\]", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +65,9 @@ class ProfileFiles:
 
     @property
     def export_line(self) -> str:
-        """A shell line a user can paste to point their tools at the sandbox."""
-        return (
-            f"export AWS_CONFIG_FILE={self.config_file} AWS_SHARED_CREDENTIALS_FILE={self.credentials_file}"
-        )
+        """A shell line a user can paste to point their tools at the sandbox (paths quoted when needed)."""
+        config, credentials = shlex.quote(str(self.config_file)), shlex.quote(str(self.credentials_file))
+        return f"export AWS_CONFIG_FILE={config} AWS_SHARED_CREDENTIALS_FILE={credentials}"
 
 
 def render_config(endpoint_url: str, profiles: tuple[SandboxProfile, ...] = SANDBOX_PROFILES) -> str:
@@ -82,15 +88,42 @@ def render_credentials(credentials: dict[str, Credentials]) -> str:
     return "\n".join(sections)
 
 
+def _is_sandbox_file(text: str) -> bool:
+    """Written by a sandbox: the marker line, or (files from before the marker) only sandbox profiles, or empty."""
+    if text.startswith(MARKER):
+        return True
+    names = {match.group(1).strip() for match in _SECTION.finditer(text)}
+    return names <= {p.name for p in SANDBOX_PROFILES} and (bool(names) or not text.strip())
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Never overwrite AWS files the sandbox did not write (``--profiles-dir ~/.aws`` must not eat real keys)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return
+    if not _is_sandbox_file(text):
+        raise FileExistsError(
+            errno.EEXIST,
+            f"{path} exists and was not written by ecrtui sandbox; not overwriting it",
+            str(path),
+        )
+
+
 def write_profile_files(
     directory: Path, endpoint_url: str, credentials: dict[str, Credentials]
 ) -> ProfileFiles:
-    """Write ``DIR/config`` and ``DIR/credentials`` (credentials readable by the owner only)."""
+    """Write ``DIR/config`` and ``DIR/credentials`` (credentials readable by the owner only).
+
+    Files from an earlier sandbox start are replaced; any other existing file is refused with ``FileExistsError``.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     config_file = directory / "config"
     credentials_file = directory / "credentials"
-    config_file.write_text(render_config(endpoint_url), encoding="utf-8")
+    for path in (config_file, credentials_file):
+        _refuse_foreign_file(path)
+    config_file.write_text(f"{MARKER}\n{render_config(endpoint_url)}", encoding="utf-8")
     fd = os.open(credentials_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(render_credentials(credentials))
+        fh.write(f"{MARKER}\n{render_credentials(credentials)}")
     return ProfileFiles(directory, config_file, credentials_file)

@@ -42,6 +42,15 @@ def _handle_request_error(request: Any, client_address: Any) -> None:
     log.error("sandbox request from %s failed", client_address[0] if client_address else "?", exc_info=True)
 
 
+def _server_log(type: str, message: str, *args: Any) -> None:
+    """werkzeug's server log (``Error on request`` with a traceback) as one line on the sandbox's logger."""
+    text = (message % args if args else message).strip()
+    lines = text.splitlines() or ["request failed"]
+    level = logging.getLevelName(type.upper())
+    summary = f"{lines[0]} {lines[-1]}" if len(lines) > 1 else lines[0]
+    log.log(level if isinstance(level, int) else logging.ERROR, "%s", summary)
+
+
 class QuietRequestHandler(MotoRequestHandler):
     """No request log: request lines would print presigned URLs and are noise in a terminal app."""
 
@@ -123,6 +132,7 @@ class Sandbox:
                 fd=listener.fileno(),
             )
             self._server.handle_error = _handle_request_error  # type: ignore[method-assign]
+            self._server.log = _server_log  # type: ignore[method-assign]
         finally:
             listener.close()  # the server holds its own duplicate of the socket
         self._thread = threading.Thread(target=self._server.serve_forever, name="ecrtui-sandbox", daemon=True)
@@ -138,7 +148,10 @@ class Sandbox:
             scale.seed_scale(self.options.scale_repos, self.options.scale_images)
 
     def write_profiles(self, directory: Path | str) -> ProfileFiles:
-        """Write ``DIR/config`` and ``DIR/credentials`` for every sandbox profile, pointing at this sandbox."""
+        """Write ``DIR/config`` and ``DIR/credentials`` for every sandbox profile, pointing at this sandbox.
+
+        ``FileExistsError`` (an ``OSError``) when DIR already holds AWS files the sandbox did not write.
+        """
         return write_profile_files(Path(directory), self.endpoint_url, self.credentials)
 
     def stop(self) -> None:

@@ -6,9 +6,13 @@ them itself on the same host and port. Every request passes the network simulato
 
 from __future__ import annotations
 
+import json
+import logging
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+from xml.sax.saxutils import escape
 
 from moto.ecr.models import ecr_backends
 
@@ -25,6 +29,8 @@ from ecrtui.sandbox.runtime import current
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+log = logging.getLogger("ecrtui.sandbox")
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -74,7 +80,32 @@ class SandboxApp:
         rate = self._network.bytes_per_second
         if rate is not None and "UploadLayerPart" in environ.get("HTTP_X_AMZ_TARGET", ""):
             environ["wsgi.input"] = ThrottledReader(environ["wsgi.input"], rate)
-        return self._moto(environ, start_response)
+        try:
+            return self._moto(environ, start_response)
+        except Exception as error:  # a sandbox bug must not become werkzeug's traceback on stderr
+            return self._internal_error(environ, start_response, error)
+
+    @staticmethod
+    def _internal_error(
+        environ: dict[str, Any], start_response: StartResponse, error: Exception
+    ) -> list[bytes]:
+        """Answer an unexpected failure as AWS would (HTTP 500, ``ServerException``) and log one line."""
+        action = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2] or environ.get("PATH_INFO", "?")
+        summary = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        log.error("internal error in %s: %s", action, summary)
+        log.debug("internal error in %s", action, exc_info=error)
+        is_json = "json" in environ.get("CONTENT_TYPE", "")
+        message = f"Sandbox internal error in {action}"
+        if is_json:
+            body = json.dumps({"__type": "ServerException", "message": message}).encode()
+        else:
+            body = (
+                "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+                f"<Message>{escape(message)}</Message></Error><RequestId>sandbox</RequestId></ErrorResponse>"
+            ).encode()
+        content_type = "application/x-amz-json-1.1" if is_json else "text/xml"
+        start_response("500 Internal Server Error", [("Content-Type", content_type)], sys.exc_info())
+        return [body]
 
     @staticmethod
     def _api_fault(environ: dict[str, Any], start_response: StartResponse, fault: float) -> list[bytes]:

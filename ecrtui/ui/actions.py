@@ -77,7 +77,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         help="Go to the registries",
     ),
     ActionSpec(
-        "app.back", "escape,h", "pane_back", "Back", "app", show=False, help="Back to the previous pane"
+        "app.back", "escape,h,left", "pane_back", "Back", "app", show=False, help="Back to the previous pane"
     ),
     ActionSpec("app.prev_tab", "left_square_bracket", "previous_tab", "Prev tab", "app", show=False),
     ActionSpec("app.next_tab", "right_square_bracket", "next_tab", "Next tab", "app", show=False),
@@ -90,8 +90,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("table.page_up", "pageup", "page_up", "Page up", "table", show=False),
     ActionSpec("table.enter", "enter,l,right", "select_row", "Open", "table", help="Go into the selection"),
     ActionSpec("table.back", "escape,h,left", "go_back", "Back", "table", show=False, help="Go back"),
+    # Priority: the App runs it as the key arrives, before the keys typed right after it are dispatched, so a
+    # burst ("/v1.4" pasted, or over a slow SSH link) lands in the filter instead of running list keys.
     ActionSpec(
-        "table.filter", "slash", "start_filter", "Filter", "table", help="Filter (substring and fuzzy)"
+        "table.filter",
+        "slash",
+        "start_filter",
+        "Filter",
+        "table",
+        priority=True,
+        help="Filter (substring and fuzzy)",
     ),
     ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", help="Cycle the sort order"),
     ActionSpec("table.mark", "space", "toggle_mark", "Mark", "table", show=False, help="Mark images"),

@@ -21,9 +21,10 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ui.account_probe import may_prompt, probe_account, probeable
 from ecrtui.ui.actions import bindings_for
 from ecrtui.ui.backend import (
     DemoSandbox,
@@ -36,6 +37,7 @@ from ecrtui.ui.backend import (
 from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
 from ecrtui.ui.error_report import ErrorEntry, make_entry, one_line, write_crash_report
 from ecrtui.ui.messages import (
+    AccountProbed,
     BackendImported,
     EcrFailed,
     PanesImported,
@@ -64,6 +66,12 @@ NARROW_WIDTH = 100
 WIDE_WIDTH = 170
 """From this width the inspector sits beside the lists instead of below them."""
 DEMO_PROFILE = "demo-dev"
+NOT_OPEN_TEXT = "Could not open this registry: ! shows why"
+"""What the Repositories pane says when the registry's session could not be built (no region, no keys)."""
+ACCOUNT_ON_OPEN = "(account on open)"
+"""Registries row note for a profile that could prompt (MFA, credential_process): identified when opened."""
+ACCOUNT_UNKNOWN = "(account unknown)"
+"""Registries row note when the background probe failed; opening the registry shows why."""
 ERROR_TOAST_SECONDS = 10
 """Errors stay on screen longer than the default toast: they are worth reading."""
 
@@ -117,6 +125,7 @@ class EcrTuiApp(App[int]):
         self._backend_ready = False
         self._panes_ready = False
         self._inspect_timer: Timer | None = None
+        self._probes_pending: set[str] = set()
         self.error_log: list[ErrorEntry] = []
         """Every failure of this session, oldest first (the ``!`` screen)."""
         self.registry: RegistryEntry | None = None
@@ -276,6 +285,7 @@ class EcrTuiApp(App[int]):
             entries = self.registries.entries
             target = entries[0] if entries else RegistryEntry()
         self.open_registry(self._resolve(target))
+        self._start_account_probes()
 
     @on(StartupFailed)
     def _startup_failed(self, event: StartupFailed) -> None:
@@ -322,7 +332,7 @@ class EcrTuiApp(App[int]):
         self.inspector.clear()
         service = self.service_for(entry)
         if service is None:
-            self.repositories.clear()
+            self.repositories.clear(NOT_OPEN_TEXT)
             return
         self.header.aws_region = service.service.region
         self.repositories.load(service, entry.registry_id)
@@ -335,13 +345,58 @@ class EcrTuiApp(App[int]):
         try:
             identity = service.identity()
         except Exception as error:
+            self.post_message(AccountProbed(key, None))
             self.post_message(EcrFailed(error, "asking STS for the account"))
             return
         self.post_message(RegistryIdentified(key, identity.account_id, service.service.region))
 
+    def _start_account_probes(self) -> None:
+        """Fill in the other profiles' accounts in the background (never for rows that could prompt)."""
+        pending: list[tuple[str, RegistryEntry]] = []
+        for entry in self.registries.entries:
+            key = entry_key(entry)
+            opened = key == self.registries.open_key  # _identify asks STS for that one
+            if opened or not probeable(entry) or self.registries.account_of(key) is not None:
+                continue
+            if entry.profile is not None and may_prompt(self.aws_files, entry.profile):
+                self.registries.account_unknown(key, ACCOUNT_ON_OPEN)
+                continue
+            pending.append((key, entry))
+        self._probes_pending = {key for key, _ in pending}
+        if pending:
+            self._probe_accounts(pending)
+
+    @property
+    def accounts_settled(self) -> bool:
+        """Every background account probe has answered (or failed)."""
+        return not self._probes_pending
+
+    @work(thread=True, exclusive=True, group="accounts", exit_on_error=False)
+    def _probe_accounts(self, pending: list[tuple[str, RegistryEntry]]) -> None:
+        """One probe at a time: a few short STS calls must not take the pane workers' threads."""
+        worker = get_current_worker()
+        for key, entry in pending:
+            if worker.is_cancelled:
+                return
+            try:
+                account = probe_account(self.aws_files, entry)
+            except Exception:  # shown as "(account unknown)"; opening the registry reports the real error
+                self.post_message(AccountProbed(key, None))
+                continue
+            self.post_message(AccountProbed(key, account))
+
+    @on(AccountProbed)
+    def _account_probed(self, event: AccountProbed) -> None:
+        self._probes_pending.discard(event.key)
+        if event.account_id is None:
+            self.registries.account_unknown(event.key, ACCOUNT_UNKNOWN)
+        else:
+            self.registries.identify(event.key, event.account_id)
+
     @on(RegistryIdentified)
     def _registry_identified(self, event: RegistryIdentified) -> None:
-        self.registries.identify(event.key, event.account_id)
+        self._probes_pending.discard(event.key)
+        self.registries.identify(event.key, event.account_id, event.region)
         if self.registry is not None and entry_key(self.registry) == event.key:
             self.header.account = self.registry.registry_id or event.account_id
 

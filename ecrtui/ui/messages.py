@@ -58,3 +58,12 @@ class RegistryIdentified(Message):
         self.account_id = account_id
         self.region = region
         super().__init__()
+
+
+class AccountProbed(Message):
+    """A background STS probe of a registries row finished: its account, or ``None`` when it failed."""
+
+    def __init__(self, key: str, account_id: str | None) -> None:
+        self.key = key
+        self.account_id = account_id
+        super().__init__()

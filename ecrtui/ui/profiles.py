@@ -67,6 +67,19 @@ def read_profiles(files: AwsFiles) -> list[ProfileInfo]:
     return [ProfileInfo(name, regions[name]) for name in names]
 
 
+def read_profile_settings(files: AwsFiles, profile: str) -> dict[str, str]:
+    """One profile's settings, the credentials file's section overlaid by the config file's (botocore's order)."""
+    settings: dict[str, str] = {}
+    credentials = _read(files.credentials_file)
+    if credentials.has_section(profile):
+        settings.update(credentials.items(profile))
+    config = _read(files.config_file)
+    section = profile if profile == DEFAULT_PROFILE else f"profile {profile}"
+    if config.has_section(section):
+        settings.update(config.items(section))
+    return settings
+
+
 def profile_names(files: AwsFiles) -> list[str]:
     """Just the names, for messages and the palette."""
     return [profile.name for profile in read_profiles(files)]

@@ -91,8 +91,25 @@ def test_demo_navigates_with_real_keys(terminal: tuple[Terminal, Path]) -> None:
     term.wait_for(lambda s: "111111111111" in s, "the demo-dev account in the header")
     term.wait_for(lambda s: "Repositories" in s and "web" in s, "repositories of demo-dev")
 
+    # The other profile's account is found in the background, without opening it.
+    term.wait_for(lambda s: "222222222222" in s, "the demo-prod account in the registries pane")
+    term.wait_for(lambda s: "Created" in s, "the Created column of the focused repositories pane")
+
     term.keys("Enter")  # open the highlighted repository
     term.wait_for(lambda s: "Images (" in s and "sha256:" in s, "images of the first repository")
+
+    term.keys("s")  # cycle the sort
+    term.wait_for(lambda s: "sort: pushed ↑" in s, "the next sort order in the pane subtitle")
+    term.keys("/", "0", ".", "5")  # filter the images live
+    term.wait_for(lambda s: "filter: 0.5" in s and "0.6.0" not in s, "the filtered list")
+    term.keys("Escape")  # clears the filter
+    term.wait_for(lambda s: "filter:" not in s and "0.6.0" in s, "the filter cleared")
+    term.keys("y")  # copy the image URI (OSC 52): a toast says what was copied
+    term.wait_for(lambda s: "Copied" in s, "the copy notification")
+    term.keys("!")
+    term.wait_for(lambda s: "Errors this session (0)" in s, "the (empty) error log")
+    term.keys("Escape")
+    term.wait_for(lambda s: "Errors this session" not in s, "the error log to close")
 
     term.keys("Enter")  # inspect the highlighted image
     term.wait_for(lambda s: "dkr.ecr" in s, "the inspector summary with the image URI")

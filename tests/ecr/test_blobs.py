@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import urllib3
 
-from ecrtui.ecr.blobs import BlobDownloader, verify_digest
+from ecrtui.ecr.blobs import MAX_RETRY_AFTER, BlobDownloader, CappedRetry, verify_digest
 from ecrtui.ecr.errors import (
     AccessDenied,
     Cancelled,
@@ -101,6 +102,15 @@ def test_5xx_is_retried_then_succeeds(server: tuple[str, Script]) -> None:
     blobs, _ = downloader()
     assert blobs.fetch(url, DIGEST) == BODY
     assert script.requests == 3
+
+
+@pytest.mark.parametrize(("header", "wait"), [("3600", MAX_RETRY_AFTER), ("2", 2.0)])
+def test_retry_after_is_honoured_up_to_a_cap(header: str, wait: float) -> None:
+    response = urllib3.HTTPResponse(status=503, headers={"Retry-After": header})
+    assert CappedRetry(total=3).get_retry_after(response) == wait
+    assert isinstance(
+        CappedRetry(total=3).increment("GET", "/", response), CappedRetry
+    )  # kept on every retry
 
 
 def test_5xx_forever_is_a_network_error(server: tuple[str, Script]) -> None:

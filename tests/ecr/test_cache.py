@@ -167,6 +167,18 @@ def test_policy_and_tag_reads_are_cached_until_changed(
     assert cache.call_counts["ListTagsForResource"] == 3
 
 
+def test_a_recreated_repository_does_not_inherit_cached_resource_tags(rw_sandbox: SandboxProcess) -> None:
+    cache = make_cache(rw_sandbox)
+    first = cache.create_repository("cache/reborn", tags={"team": "old"})
+    assert cache.get_resource_tags(first.arn) == {"team": "old"}
+    cache.delete_repository("cache/reborn")
+    second = cache.create_repository("cache/reborn")
+    assert second.arn == first.arn
+    assert cache.get_resource_tags(second.arn) == {}
+    assert cache.call_counts["ListTagsForResource"] == 2
+    cache.delete_repository("cache/reborn")
+
+
 def test_mutation_during_a_listing_keeps_it_out_of_the_cache(
     rw_sandbox: SandboxProcess, content: dict[str, Pushed]
 ) -> None:
@@ -286,3 +298,16 @@ def test_disk_store_caps_its_size(tmp_path: Path) -> None:
     assert store.get("blobs", sha256(blobs[0])) is None  # oldest evicted
     assert store.get("blobs", sha256(blobs[4])) == ("", blobs[4])
     assert store.get("blobs", "sha256:../../etc/passwd") is None
+
+
+def test_a_failed_disk_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = DiskStore(tmp_path, cap_bytes=10_000)
+    data = b"config bytes"
+
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    store.put("blobs", sha256(data), data)  # a cache write failing is not the caller's problem
+    assert list((tmp_path / "blobs").iterdir()) == []
+    assert store.get("blobs", sha256(data)) is None

@@ -128,7 +128,9 @@ def test_invalid_document_is_refused_or_flagged(name: str) -> None:
         assert any(phrase in warning for warning in manifest.warnings), manifest.warnings
 
 
-@pytest.mark.parametrize("name", [n for n in VALID if not n.startswith("config-")])
+@pytest.mark.parametrize(
+    "name", [n for n in VALID if not n.startswith("config-")] + ["invalid/schema-version-99999.json"]
+)
 def test_manifest_is_not_mistaken_for_a_config(name: str) -> None:
     with pytest.raises(ManifestError, match="manifest, not an image config"):
         parse_image_config(read(name))
@@ -259,3 +261,17 @@ def test_unknown_fields_are_kept() -> None:
     config = parse_image_config(read("config-docker-httpd-2.4.23.json"))
     assert config.model_extra is not None
     assert "container_config" in config.model_extra
+
+
+def test_signed_schema1_digest_is_checked_against_its_payload() -> None:
+    """A registry names a signed schema 1 manifest by its payload; the unsigned copy has those exact bytes."""
+    from ecrtui.ecr.images import _BadManifest, _verified_manifest
+
+    signed = read("schema1-signed-busybox-3-layers.json").decode()
+    unsigned_digest = DIGESTS["schema1-unsigned-busybox.json"]
+    manifest = _verified_manifest(signed, None, unsigned_digest)
+    assert manifest.warnings == ()
+    forged = _verified_manifest(signed, None, "sha256:" + "0" * 64)
+    assert any("digest not verified" in w for w in forged.warnings)
+    with pytest.raises(_BadManifest, match="hash to"):  # unsigned: its digest is the sha256 of its bytes
+        _verified_manifest(read("schema1-unsigned-busybox.json").decode(), None, "sha256:" + "0" * 64)

@@ -127,6 +127,8 @@ def test_expired_token_message_says_what_to_do() -> None:
             "Timed out",
         ),
         (bce.SSOTokenLoadError(error_msg="gone"), CredentialsError, "sso login"),
+        (bce.UnauthorizedSSOTokenError(), CredentialsError, "sso login"),
+        (bce.TokenRetrievalError(provider="sso", error_msg="expired"), CredentialsError, "sso login"),
         (
             bce.ParamValidationError(report="Invalid length for parameter repositoryName"),
             InvalidInput,
@@ -167,6 +169,23 @@ def test_presigned_url_secrets_never_appear() -> None:
             assert secret not in str(err)
             assert secret not in err.details
             assert secret not in repr(err.args)
+
+
+def test_redact_removes_secret_keys_and_session_tokens_but_keeps_digests() -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    token = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + "AbCd0123" * 30 + "=="
+    digest = "sha256:" + "0123456789abcdef" * 4
+    sha1 = "0123456789abcdef0123456789abcdef01234567"
+    err = translate(
+        bce.CredentialRetrievalError(provider="custom-process", error_msg=f"denied {secret} token={token}")
+    )
+    assert secret not in str(err)
+    assert token[:60] not in str(err)
+    assert "<secret>" in str(err)
+    kept = redact(f"image {digest} commit {sha1} repository team/api/{'x' * 50}")
+    assert digest in kept
+    assert sha1 in kept
+    assert "x" * 50 in kept
 
 
 def test_redact_strips_queries_and_key_ids_and_joins_lines() -> None:

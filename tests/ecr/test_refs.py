@@ -17,6 +17,7 @@ from ecrtui.ecr.refs import (
 ACCOUNT = "123456789012"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
 DEFAULT = RegistryRef("111111111111", "us-east-1")
+KNOWN_HOSTS = {"docker.io", "index.docker.io", "public.ecr.aws", "ghcr.io", "quay.io", "gcr.io"}
 
 REGIONS = [
     "us-east-1",
@@ -125,7 +126,9 @@ def test_repository_arns_in_every_partition(arn: str, region: str, host: str) ->
         ("/ab", "empty path component"),
         ("ab/", "empty path component"),
         ("ab/-c", "component '-c' must start and end with a letter or digit"),
-        ("a..b", "component 'a..b' joins words with more than one"),
+        ("a..b", "component 'a..b' joins words with '..' (ECR allows '.', '_', '__' or dashes)"),
+        ("team/a___b", "component 'a___b' joins words with '___'"),
+        ("a_-b", "joins words with '_-'"),
         ("a#b", "contains '#'"),
         ("app@sha256:abc", "digest 'sha256:abc' must be sha256: followed by 64 hex digits"),
         ("app@" + DIGEST.upper().replace("SHA256", "sha256"), "lowercase hex"),
@@ -177,6 +180,41 @@ def test_other_registries_are_refused_by_name(text: str, registry: str) -> None:
     assert "not an Amazon ECR private registry" in message
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com",
+        f"{ACCOUNT}.dkr.ecr-fips.us-gov-west-1.amazonaws.com",
+        "docker.io",
+        "public.ecr.aws",
+    ],
+)
+def test_a_bare_registry_host_is_not_read_as_a_repository(text: str) -> None:
+    with pytest.raises(InvalidReference, match="is a registry host, not an image reference"):
+        parse_reference(text, DEFAULT)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("app\x00x", "'app\\x00x' contains '\\x00'"),
+        ("app:v\x1b[31m", "'v\\x1b[31m' contains '\\x1b'"),
+        ("app\n:v", "'app\\n'"),
+    ],
+)
+def test_control_characters_are_escaped_in_messages(text: str, shown: str) -> None:
+    with pytest.raises(InvalidReference) as caught:
+        parse_reference(text)
+    assert shown in str(caught.value)
+    assert str(caught.value).isprintable()
+
+
+@pytest.mark.parametrize("name", ["my__app", "my--app", "team/a---b.c_d", "a__b/c--d"])
+def test_names_real_ecr_accepts_parse(name: str) -> None:
+    """ECR's API model allows '__' and dash runs between words (like the OCI distribution grammar)."""
+    assert parse_reference(f"{DEFAULT.host}/{name}:v1").name == name
+
+
 def test_long_values_are_shortened_in_messages() -> None:
     with pytest.raises(InvalidReference) as caught:
         parse_reference("app:" + "x" * 5000)
@@ -210,7 +248,7 @@ def test_references_validate_when_built_directly() -> None:
 # --- properties -------------------------------------------------------------------------------------------
 
 WORD = st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True)
-SEPARATOR = st.sampled_from([".", "_", "-"])
+SEPARATOR = st.sampled_from([".", "_", "-", "__", "--", "---"])  # botocore's RepositoryName pattern
 
 
 @st.composite
@@ -255,6 +293,10 @@ def test_format_of_parse_round_trips(
 ) -> None:
     ref = ImageRef(RepositoryRef(name, registry), tag, digest)
     text = format(ref)
+    if registry is None and "/" not in name and name in KNOWN_HOSTS:
+        with pytest.raises(InvalidReference, match="is a registry host"):
+            parse_reference(text)
+        return
     if registry is None and "/" in name and "." in name.split("/")[0]:
         # Docker's rule: a dotted first component is a registry host, and not an ECR one.
         with pytest.raises(InvalidReference, match="not an Amazon ECR private registry"):
@@ -275,7 +317,8 @@ def test_a_bad_character_in_a_tag_is_named(name: str, tag: str, bad: str, data: 
     message = str(caught.value)
     assert "\n" not in message
     if bad in (" ", "\t", "+", "!"):
-        assert message.startswith(f"tag '{broken[:60]}")
+        shown = broken.replace("\t", "\\t")  # control characters are escaped, keeping the line printable
+        assert message.startswith(f"tag '{shown[:60]}")
         assert "contains" in message
 
 
@@ -287,8 +330,12 @@ def test_an_uppercase_letter_in_a_name_is_named(name: str, data: st.DataObject) 
         return
     at = data.draw(st.sampled_from(letters))
     shouting = name[:at] + name[at].upper() + name[at + 1 :]
-    with pytest.raises(InvalidReference, match=f"repository name '{shouting}' has uppercase"):
+    with pytest.raises(InvalidReference) as caught:
         parse_reference(f"{DEFAULT.host}/{shouting}")
+    message = str(caught.value)
+    assert message.endswith("has uppercase letters; ECR repository names are lowercase")
+    if len(shouting) <= 80:  # longer names are shortened in the message
+        assert message.startswith(f"repository name '{shouting}' has uppercase")
 
 
 @settings(deadline=None)  # a loaded CI machine must not turn slowness into failures
@@ -311,3 +358,4 @@ def test_any_text_parses_or_raises_invalid_reference(text: str) -> None:
         assert format(ref) == text.strip()
     else:
         assert message
+        assert message.isprintable()  # one line, no raw control characters from the input

@@ -13,6 +13,7 @@ from botocore.stub import Stubber
 
 from ecrtui.ecr.errors import (
     AccessDenied,
+    Cancelled,
     ConfigurationError,
     Conflict,
     CredentialsError,
@@ -79,9 +80,77 @@ def test_no_region_is_a_configuration_error() -> None:
         EcrService()
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "words"),
+    [
+        ("localhost:4566", "has no scheme: write http://localhost:4566 or https://localhost:4566"),
+        ("http://", "must be an http:// or https:// URL with a host"),
+        ("ftp://mirror.example.com", "must be an http:// or https:// URL"),
+    ],
+)
+def test_an_unusable_endpoint_url_is_a_configuration_error(endpoint: str, words: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        EcrService(region="us-east-1", endpoint_url=endpoint, check_credentials=False)
+    assert words in str(caught.value)
+
+
 def test_no_credentials_is_a_credentials_error() -> None:
     with pytest.raises(CredentialsError, match="No AWS credentials"):
         EcrService(region="us-east-1")
+
+
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        # not JSON: botocore lets the JSONDecodeError through raw
+        (
+            f"/bin/echo {{Version: 1, SecretAccessKey: {SECRET_KEY}",
+            "credential source failed (JSONDecodeError)",
+        ),
+        # a failing process whose stderr quotes a key pair
+        (
+            f'/bin/sh -c "echo denied AKIAIOSFODNN7EXAMPLE {SECRET_KEY} >&2; exit 3"',
+            "Could not obtain AWS credentials",
+        ),
+    ],
+)
+def test_a_broken_credential_process_is_one_clear_line_without_secrets(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, command: str, words: str
+) -> None:
+    config = tmp_path / "config"
+    config.write_text(f"[profile proc]\nregion = us-east-1\ncredential_process = {command}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    with pytest.raises(CredentialsError) as caught:
+        EcrService(profile="proc").list_repositories()
+    message = caught.value.details
+    assert words in message
+    assert SECRET_KEY not in message
+    assert "AKIAIOSFODNN7EXAMPLE" not in message
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        "sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n"
+        "sso_account_id = 111111111111\nsso_role_name = Dev\n",
+        "sso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Dev\n\n"
+        "[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    ],
+    ids=["legacy-sso", "sso-session"],
+)
+def test_an_sso_profile_without_a_login_says_to_log_in(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, profile: str
+) -> None:
+    config = tmp_path / "config"
+    config.write_text(f"[profile sso]\nregion = us-east-1\n{profile}")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws/sso/cache token
+    with pytest.raises(CredentialsError, match="aws sso login"):
+        EcrService(profile="sso").list_repositories()
 
 
 def test_profiles_from_the_files_reach_their_accounts(
@@ -378,6 +447,59 @@ def test_prod_reads_a_dev_repository_by_registry_id(
         prod.list_images("svc/app")
 
 
+def test_every_call_that_takes_a_registry_id_is_given_one(rw_sandbox: SandboxProcess) -> None:
+    """Cross-account reads depend on it: an omitted registryId silently means the caller's own registry."""
+    service = EcrService(session=rw_sandbox.session("demo-dev"))
+    seen: dict[str, bool] = {}
+    model = service._ecr.meta.service_model
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if "registryId" in model.input_shape.members:
+            seen[model.name] = seen.get(model.name, True) and params.get("registryId") == DEV
+
+    service._ecr.meta.events.register("provide-client-params.ecr", record)
+    service.create_repository("svc/regid")
+    service.set_tag_mutability("svc/regid", "IMMUTABLE")
+    service.set_tag_mutability("svc/regid", "MUTABLE")
+    statement = {"Sid": "r", "Effect": "Allow", "Principal": "*", "Action": ["ecr:DescribeImages"]}
+    service.set_repository_policy(
+        "svc/regid", json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    service.get_repository_policy("svc/regid")
+    service.delete_repository_policy("svc/regid")
+    service.get_lifecycle_policy("svc/regid")
+    pushed = push_image(rw_sandbox.session("demo-dev").client("ecr"), "svc/regid", "regid", tag="one")
+    service.list_repositories()
+    service.get_repository("svc/regid")
+    (summary,) = service.list_images("svc/regid")
+    service.describe_images("svc/regid", ["one"])
+    service.get_image_details(service.get_repository("svc/regid"), summary)
+    service.add_tag("svc/regid", pushed.digest, "two")
+    service.remove_tag("svc/regid", "two")
+    with pytest.raises(NotFound):
+        service.get_scan_findings("svc/regid", pushed.digest)
+    service.delete_image("svc/regid", pushed.digest)
+    service.delete_repository("svc/regid")
+    assert set(seen) >= {
+        "CreateRepository",
+        "PutImageTagMutability",
+        "SetRepositoryPolicy",
+        "GetRepositoryPolicy",
+        "DeleteRepositoryPolicy",
+        "GetLifecyclePolicy",
+        "DescribeRepositories",
+        "DescribeImages",
+        "BatchGetImage",
+        "GetDownloadUrlForLayer",
+        "PutImage",
+        "BatchDeleteImage",
+        "DescribeImageScanFindings",
+        "DeleteRepository",
+    }
+    assert [name for name, ok in seen.items() if not ok] == []
+    assert model.service_name == "ecr"
+
+
 def test_demo_prod_reads_the_dev_repository_its_policy_allows(demo_sandbox: SandboxProcess) -> None:
     """On the demo data (read only): find the dev repository whose policy lets prod in, and read it as prod."""
     dev_service = EcrService(session=demo_sandbox.session("demo-dev"), read_only=True)
@@ -417,6 +539,26 @@ def test_tags_add_remove_and_delete_image(dev: EcrService, ecr: Any) -> None:
         dev.remove_tag("svc/tags", "one")
     dev.delete_image("svc/tags", pushed.digest)
     assert dev.list_images("svc/tags") == []
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda s, d: s.add_tag("svc/app", d, "v1 beta"), "tag 'v1 beta' contains a space"),
+        (lambda s, d: s.add_tag("svc/app", d, "t" * 129), "is 129 characters; the limit is 128"),
+        (lambda s, d: s.add_tag("svc/app", "sha256:abc", "ok"), "digest 'sha256:abc'"),
+        (lambda s, d: s.create_repository("Team/App"), "has uppercase letters"),
+        (lambda s, d: s.delete_images("svc/app", ["sha256:" + d[7:].upper()]), "must use lowercase hex"),
+    ],
+)
+def test_bad_names_tags_and_digests_are_refused_before_any_call(
+    dev: EcrService, content: dict[str, Pushed], change: Any, words: str
+) -> None:
+    dev.reset_call_counts()
+    with pytest.raises(InvalidInput) as caught:
+        change(dev, content["amd"].digest)
+    assert words in str(caught.value)
+    assert dev.call_counts == {}  # a lenient endpoint never gets the chance to store it
 
 
 def test_immutable_repository_refuses_moving_a_tag(dev: EcrService, ecr: Any) -> None:
@@ -524,3 +666,9 @@ def test_scan_findings(dev: EcrService, ecr: Any, content: dict[str, Pushed]) ->
     assert findings.status == "COMPLETE"
     assert sum(findings.severity_counts.values()) == len(findings.findings) > 0
     assert all(f.name and f.severity for f in findings.findings)
+    cancel = threading.Event()
+    cancel.set()
+    dev.reset_call_counts()
+    with pytest.raises(Cancelled):  # never a partial (here: empty) result that a cache would keep
+        dev.get_scan_findings("svc/app", digest, cancel=cancel)
+    assert dev.call_counts == {}

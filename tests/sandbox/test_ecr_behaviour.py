@@ -231,6 +231,9 @@ class TestBlobs:
         there = dev.batch_check_layer_availability(repositoryName=other, layerDigests=[present])
         assert there["layers"] == []
         assert there["failures"][0]["failureCode"] == "MissingLayerDigest"
+        with pytest.raises(ClientError) as excinfo:  # the bytes exist, but not in this repository
+            dev.get_download_url_for_layer(repositoryName=other, layerDigest=present)
+        assert error_code(excinfo) == "LayersNotFoundException"
 
 
 class TestLayerUploads:
@@ -296,6 +299,30 @@ class TestPutImageRules:
         with pytest.raises(ClientError) as excinfo:
             dev.put_image(repositoryName=repo, imageManifest=manifest, imageTag="x")
         assert error_code(excinfo) == "LayersNotFoundException"
+
+    @pytest.mark.parametrize(
+        "manifest",
+        [
+            '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",'
+            '"config":{"digest":"sha256:c","size":1},"layers":[{"digest":"sha256:l","size":"big"}]}',
+            '{"schemaVersion":2,"mediaType":["application/vnd.oci.image.manifest.v1+json"],"layers":[]}',
+            '{"schemaVersion":1,"fsLayers":"not a list"}',
+            "[" * 50_000 + "]" * 50_000,
+            "not json",
+        ],
+        ids=["size-string", "media-type-list", "schema1-no-layers", "deep-nesting", "not-json"],
+    )
+    def test_malformed_manifest_is_invalid_parameter_not_a_server_error(
+        self, rw_sandbox: SandboxProcess, repo: str, manifest: str
+    ) -> None:
+        from botocore.config import Config
+
+        ecr = rw_sandbox.session("demo-dev").client("ecr", config=Config(retries={"total_max_attempts": 1}))
+        with pytest.raises(ClientError) as excinfo:
+            ecr.put_image(repositoryName=repo, imageManifest=manifest, imageTag="bad")
+        assert error_code(excinfo) == "InvalidParameterException"
+        assert "\n" not in excinfo.value.response["Error"]["Message"]
+        assert ecr.list_images(repositoryName=repo)["imageIds"] == []
 
     def test_index_with_missing_children_is_refused(self, dev: Any, repo: str) -> None:
         pusher = Pusher(dev)
@@ -404,6 +431,29 @@ class TestPaging:
         assert set(seed.DEV_REPOSITORIES) <= set(names)
         assert all(size <= max_results for size in sizes)
 
+    @pytest.mark.parametrize("max_results", [1, 2, 1000])
+    def test_prod_profile_pages_too(self, prod: Any, max_results: int) -> None:
+        """Paging is per registry: the prod account's listings page with the same rules."""
+        repositories, sizes = _all_pages(prod.describe_repositories, "repositories", maxResults=max_results)
+        assert sorted(r["repositoryName"] for r in repositories) == sorted(seed.PROD_REPOSITORIES)
+        assert {r["registryId"] for r in repositories} == {"222222222222"}
+        assert len(sizes) == -(-len(seed.PROD_REPOSITORIES) // max_results)
+        unpaged = prod.describe_images(repositoryName=seed.MULTIARCH_REPOSITORY, maxResults=1000)
+        assert "nextToken" not in unpaged
+        images, sizes = _all_pages(
+            prod.describe_images,
+            "imageDetails",
+            repositoryName=seed.MULTIARCH_REPOSITORY,
+            maxResults=max_results,
+        )
+        assert [i["imageDigest"] for i in images] == [i["imageDigest"] for i in unpaged["imageDetails"]]
+        assert len(images) > 2
+        assert len(sizes) == -(-len(images) // max_results)
+        ids, _ = _all_pages(
+            prod.list_images, "imageIds", repositoryName=seed.MULTIARCH_REPOSITORY, maxResults=max_results
+        )
+        assert {i["imageDigest"] for i in ids} == {i["imageDigest"] for i in images}
+
     def test_default_page_is_100(self, dev: Any) -> None:
         page = dev.describe_images(repositoryName=seed.BIG_REPOSITORY)
         assert len(page["imageDetails"]) == 100
@@ -471,6 +521,13 @@ class TestAccounts:
         with pytest.raises(ClientError) as excinfo:
             dev.describe_images(repositoryName="does/not-exist")
         assert error_code(excinfo) == "RepositoryNotFoundException"
+
+    def test_unknown_region_is_a_clear_error_not_a_server_error(self, rw_sandbox: SandboxProcess) -> None:
+        nowhere = rw_sandbox.session("demo-dev").client("ecr", region_name="mars-west-1")
+        with pytest.raises(ClientError) as excinfo:
+            nowhere.describe_repositories()
+        assert error_code(excinfo) == "InvalidParameterException"
+        assert "Region 'mars-west-1' does not exist" in str(excinfo.value)
 
     def test_malformed_registry_id(self, dev: Any) -> None:
         with pytest.raises(ClientError) as excinfo:
@@ -572,3 +629,51 @@ def test_parallel_pushes_all_land(rw_sandbox: SandboxProcess) -> None:
         digests = list(pool.map(push, range(24)))
     listed = {(i["imageDigest"], i["imageTag"]) for i in ecr.list_images(repositoryName=name)["imageIds"]}
     assert listed == {(digest, f"t{n}") for n, digest in enumerate(digests)}
+
+
+def test_a_multi_arch_release_can_be_promoted_dev_to_prod_with_plain_boto3(sandbox_factory: Any) -> None:
+    """What a copier does, end to end: read dev, download every missing blob through its URL, push children by digest then
+    the index with its tag; prod ends up with the same digests and downloadable bytes."""
+    sandbox = sandbox_factory("--seed", "demo")
+    dev_ecr = sandbox.session("demo-dev").client("ecr")
+    prod_ecr = sandbox.session("demo-prod").client("ecr")
+    name, tag = seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG
+    with pytest.raises(ClientError):  # not promoted yet
+        prod_ecr.describe_images(repositoryName=name, imageIds=[{"imageTag": tag}])
+    index = dev_ecr.batch_get_image(repositoryName=name, imageIds=[{"imageTag": tag}])["images"][0]
+    children = [c["digest"] for c in json.loads(index["imageManifest"])["manifests"]]
+    got = dev_ecr.batch_get_image(repositoryName=name, imageIds=[{"imageDigest": d} for d in children])
+    assert got["failures"] == []
+    pusher = Pusher(prod_ecr)
+    for child in got["images"]:
+        manifest = json.loads(child["imageManifest"])
+        for blob in [manifest["config"], *manifest["layers"]]:
+            present = prod_ecr.batch_check_layer_availability(
+                repositoryName=name, layerDigests=[blob["digest"]]
+            )
+            if present["layers"]:
+                continue
+            url = dev_ecr.get_download_url_for_layer(repositoryName=name, layerDigest=blob["digest"])
+            data = download(url["downloadUrl"]).data
+            assert pusher.upload(name, data) == blob["digest"]
+        prod_ecr.put_image(
+            repositoryName=name,
+            imageManifest=child["imageManifest"],
+            imageManifestMediaType=child["imageManifestMediaType"],
+            imageDigest=child["imageId"]["imageDigest"],
+        )
+    prod_ecr.put_image(
+        repositoryName=name,
+        imageManifest=index["imageManifest"],
+        imageManifestMediaType=index["imageManifestMediaType"],
+        imageTag=tag,
+    )
+    dev_detail = dev_ecr.describe_images(repositoryName=name, imageIds=[{"imageTag": tag}])["imageDetails"][0]
+    prod_detail = prod_ecr.describe_images(repositoryName=name, imageIds=[{"imageTag": tag}])["imageDetails"][
+        0
+    ]
+    assert prod_detail["imageDigest"] == dev_detail["imageDigest"] == index["imageId"]["imageDigest"]
+    assert prod_detail["imageSizeInBytes"] == dev_detail["imageSizeInBytes"]
+    with pytest.raises(ClientError) as excinfo:  # prod's web/gateway is IMMUTABLE: the copy cannot be redone
+        prod_ecr.put_image(repositoryName=name, imageManifest=index["imageManifest"], imageTag=tag)
+    assert error_code(excinfo) == "ImageAlreadyExistsException"

@@ -1,5 +1,5 @@
-"""The in-process API ``ecrtui --demo`` uses: start, write profiles, serve, stop (run in a child interpreter,
-because moto's state is process-global)."""
+"""The in-process API ``ecrtui --demo`` uses: start, write profiles, serve, stop, and stay silent on stderr (run
+in a child interpreter, because moto's state is process-global)."""
 
 from __future__ import annotations
 
@@ -24,13 +24,27 @@ core.set_config_variable("config_file", str(files.config_file))
 core.set_config_variable("credentials_file", str(files.credentials_file))
 core.set_config_variable("profile", "demo-prod")
 account = boto3.Session(botocore_session=core).client("sts").get_caller_identity()["Account"]
+
+# A sandbox bug while serving: answered as ServerException, and nothing printed (the TUI owns the terminal).
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from moto.ecr.responses import ECRResponse
+def broken(self):
+    raise RuntimeError("simulated sandbox bug")
+ECRResponse.describe_registry = broken
+ecr = boto3.Session(botocore_session=core).client("ecr", config=Config(retries={"total_max_attempts": 1}))
+try:
+    ecr.describe_registry()
+    bug = "no error"
+except ClientError as error:
+    bug = error.response["Error"]["Code"]
 host, port = sandbox.endpoint_url.removeprefix("http://").split(":")
 blob_dir = runtime.current().blobs._dir
 sandbox.stop()
 with socket.socket() as probe:
     probe.bind((host, int(port)))  # the port is free again
 print(json.dumps({"ready": ready, "account": account, "profiles": [p.name for p in SANDBOX_PROFILES],
-                  "blob_dir_left": blob_dir is not None and blob_dir.exists(), "env": files.env}))
+                  "blob_dir_left": blob_dir is not None and blob_dir.exists(), "env": files.env, "bug": bug}))
 """
 
 
@@ -45,3 +59,5 @@ def test_start_write_profiles_and_stop_in_process() -> None:
     assert report["ready"] < 5  # seeding is ~0.5 s; generous for a loaded machine
     assert report["blob_dir_left"] is False
     assert set(report["env"]) == {"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}
+    assert report["bug"] == "ServerException"
+    assert result.stderr == ""  # under --demo anything on stderr would land on the TUI

@@ -7,6 +7,7 @@ repeats an item, and byte ranges follow HTTP.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,72 @@ def test_declared_media_type_must_match_the_document() -> None:
     manifest = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"sha256:0"},"layers":[]}'
     with pytest.raises(InvalidParameterException):
         read_manifest(manifest, "application/vnd.docker.distribution.manifest.v2+json")
+
+
+_OCI = "application/vnd.oci.image.manifest.v1+json"
+_CONFIG = {"digest": "sha256:c", "size": 2}
+
+
+@pytest.mark.parametrize(
+    ("document", "complaint"),
+    [
+        ({"schemaVersion": 2, "mediaType": _OCI, "config": _CONFIG, "layers": [{"digest": "sha256:l", "size": "9"}]}, "layer size '9'"),
+        ({"schemaVersion": 2, "mediaType": _OCI, "config": _CONFIG, "layers": [{"digest": "sha256:l", "size": None}]}, "layer size None"),
+        ({"schemaVersion": 2, "mediaType": _OCI, "config": _CONFIG, "layers": [{"digest": "sha256:l", "size": 1.5}]}, "layer size 1.5"),
+        ({"schemaVersion": 2, "mediaType": _OCI, "config": _CONFIG, "layers": [{"digest": "sha256:l", "size": -1}]}, "layer size -1"),
+        ({"schemaVersion": 2, "mediaType": [_OCI], "config": _CONFIG, "layers": []}, "mediaType must be a string"),
+        ({"schemaVersion": True, "config": _CONFIG, "layers": []}, "unsupported schemaVersion True"),
+        ({"schemaVersion": 1, "fsLayers": "abc"}, "no fsLayers list"),
+        ({"schemaVersion": 1}, "no fsLayers list"),
+        ({"schemaVersion": 1, "fsLayers": [{}]}, "has no blobSum"),
+        ({"schemaVersion": 1, "fsLayers": [{"blobSum": 5}]}, "has no blobSum"),
+    ],
+)  # fmt: skip
+def test_malformed_manifests_are_refused_with_a_reason(document: object, complaint: str) -> None:
+    with pytest.raises(InvalidParameterException) as excinfo:
+        read_manifest(json.dumps(document), None)
+    assert complaint in str(excinfo.value)
+
+
+def test_absurdly_deep_json_is_refused_not_a_crash() -> None:
+    with pytest.raises(InvalidParameterException, match="Invalid JSON"):
+        read_manifest("[" * 100_000 + "]" * 100_000, None)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
+_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "schemaVersion": st.sampled_from([1, 2]) | _json,
+        "mediaType": st.sampled_from(sorted(MANIFEST_TYPES)) | _json,
+        "config": st.fixed_dictionaries({"digest": st.just("sha256:c")}, optional={"size": _json}) | _json,
+        "layers": st.lists(
+            st.fixed_dictionaries({"digest": st.just("sha256:l")}, optional={"size": _json}) | _json,
+            max_size=3,
+        )
+        | _json,
+        "manifests": st.lists(st.fixed_dictionaries({"digest": st.just("sha256:m")}) | _json, max_size=3)
+        | _json,
+        "fsLayers": st.lists(st.fixed_dictionaries({"blobSum": st.just("sha256:b")}) | _json, max_size=3)
+        | _json,
+    },
+)
+
+
+@given(document=_fields)
+def test_any_manifest_shape_parses_or_is_refused_cleanly(document: dict[str, object]) -> None:
+    """Whatever JSON a client sends, ECR answers InvalidParameterException, never a server error."""
+    try:
+        facts = read_manifest(json.dumps(document), None)
+    except InvalidParameterException:
+        return
+    assert facts.media_type in MANIFEST_TYPES
+    assert all(isinstance(size, int) and size >= 0 for size in facts.layer_sizes)
+    assert all(isinstance(d, str) for d in facts.blob_digests + facts.children)
 
 
 @given(

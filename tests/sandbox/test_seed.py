@@ -14,7 +14,7 @@ from ecrtui.sandbox import seed
 if TYPE_CHECKING:
     from tests.conftest import SandboxProcess
 
-from ecr_pusher import DOCKER_V2, OCI_INDEX, OCI_MANIFEST
+from ecr_pusher import DOCKER_LIST, DOCKER_V1, DOCKER_V2, OCI_INDEX, OCI_MANIFEST
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_dev_has_many_images_of_every_kind(dev_images: dict[str, list[dict[str, 
     every = [d for details in dev_images.values() for d in details]
     assert len(every) >= 80
     media_types = Counter(d["imageManifestMediaType"] for d in every)
-    assert {DOCKER_V2, OCI_MANIFEST, OCI_INDEX} <= set(media_types)
+    assert {DOCKER_V2, OCI_MANIFEST, OCI_INDEX, DOCKER_LIST, DOCKER_V1} <= set(media_types)
     assert any(len(d.get("imageTags", [])) >= 3 for d in every)
     assert any("imageTags" not in d for d in every)
     assert len(dev_images[seed.BIG_REPOSITORY]) == seed.BIG_REPOSITORY_IMAGES >= 300
@@ -136,3 +136,55 @@ def test_scan_findings_agree_with_the_summary(dev: Any) -> None:
     assert Counter(f["severity"] for f in findings) == Counter(counts)
     again = dev.describe_image_scan_findings(repositoryName=seed.API_REPOSITORY, imageId=image_id)
     assert again["imageScanFindings"] == first["imageScanFindings"]
+
+
+def _blob(ecr: Any, repository: str, digest: str) -> bytes:
+    url = ecr.get_download_url_for_layer(repositoryName=repository, layerDigest=digest)["downloadUrl"]
+    response = urllib3.request("GET", url, retries=False, timeout=30)
+    assert response.status == 200, (repository, digest)
+    return bytes(response.data)
+
+
+@pytest.mark.parametrize("profile", ["demo-dev", "demo-prod"])
+def test_every_seeded_image_is_complete_and_consistent(demo_sandbox: SandboxProcess, profile: str) -> None:
+    """Seeded data is what a client could have pushed: every blob downloads and matches its digest and size,
+    every index child is present, and sizes follow ECR's rule (layer sum; an index: its largest child)."""
+    import hashlib
+
+    ecr = demo_sandbox.session(profile).client("ecr")
+    checked: set[tuple[str, str]] = set()
+    for page in ecr.get_paginator("describe_repositories").paginate():
+        for repository in (r["repositoryName"] for r in page["repositories"]):
+            details = [
+                d
+                for p in ecr.get_paginator("describe_images").paginate(repositoryName=repository)
+                for d in p["imageDetails"]
+            ]
+            sizes = {d["imageDigest"]: d["imageSizeInBytes"] for d in details}
+            for start in range(0, len(details), 100):
+                ids = [{"imageDigest": d["imageDigest"]} for d in details[start : start + 100]]
+                got = ecr.batch_get_image(repositoryName=repository, imageIds=ids)
+                assert got["failures"] == []
+                for image in got["images"]:
+                    raw = image["imageManifest"].encode()
+                    digest = image["imageId"]["imageDigest"]
+                    assert "sha256:" + hashlib.sha256(raw).hexdigest() == digest
+                    manifest = json.loads(raw)
+                    if "manifests" in manifest:
+                        children = [m["digest"] for m in manifest["manifests"]]
+                        assert all(child in sizes for child in children), (repository, digest)
+                        assert sizes[digest] == max(sizes[child] for child in children)
+                        continue
+                    if manifest.get("schemaVersion") == 1:
+                        descriptors = [{"digest": layer["blobSum"]} for layer in manifest["fsLayers"]]
+                    else:
+                        descriptors = [manifest["config"], *manifest["layers"]]
+                        assert sizes[digest] == sum(layer["size"] for layer in manifest["layers"])
+                    for descriptor in descriptors:
+                        if (repository, descriptor["digest"]) in checked:
+                            continue
+                        data = _blob(ecr, repository, descriptor["digest"])
+                        assert "sha256:" + hashlib.sha256(data).hexdigest() == descriptor["digest"]
+                        assert descriptor.get("size", len(data)) == len(data)
+                        checked.add((repository, descriptor["digest"]))
+    assert checked

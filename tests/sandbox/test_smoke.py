@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from typing import TYPE_CHECKING
+
+import pytest
 
 if TYPE_CHECKING:
     from tests.conftest import SandboxProcess
@@ -40,3 +44,15 @@ def test_user_aws_environment_is_stripped() -> None:
     assert "AWS_PROFILE" not in os.environ
     assert "AWS_ACCESS_KEY_ID" not in os.environ
     assert os.environ["TEXTUAL_ANIMATIONS"] == "none"
+
+
+@pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is not installed")
+def test_aws_cli_reaches_the_sandbox_with_only_the_env(demo_sandbox: SandboxProcess) -> None:
+    """The README's promise: paste the export line and the AWS CLI works with ``--profile``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | demo_sandbox.env
+    command = ["aws", "--profile", "demo-prod", "ecr", "describe-repositories", "--output", "json"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    repositories = json.loads(result.stdout)["repositories"]
+    assert {r["registryId"] for r in repositories} == {"222222222222"}
+    assert all(r["repositoryUri"].startswith("222222222222.dkr.ecr.eu-west-1.") for r in repositories)

@@ -41,7 +41,8 @@ def make_app(demo_sandbox: Any) -> MakeApp:
 
     def make(profile: str = "demo-dev", settings: Settings | None = None, **kwargs: Any) -> EcrTuiApp:
         kwargs.setdefault("open_registry", RegistryEntry(profile=profile))
-        app = EcrTuiApp(settings or Settings(), aws_files=files, clock=fixed_clock, **kwargs)
+        kwargs.setdefault("aws_files", files)
+        app = EcrTuiApp(settings or Settings(), clock=fixed_clock, **kwargs)
         app.animation_level = "none"
         return app
 

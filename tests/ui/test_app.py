@@ -15,15 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.command import CommandList
 from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ui.actions import ACTIONS
-from ecrtui.ui.app import EcrTuiApp, image_uri
+from ecrtui.ui.app import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT, EcrTuiApp, image_uri
 from ecrtui.ui.profiles import AwsFiles
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
+from ecrtui.ui.widgets.inspector.inspector import TAB_IDS
+from ecrtui.ui.widgets.registries_pane import entry_key
+from ecrtui.ui.widgets.repositories_pane import LISTING_FAILED_TEXT
 
 SIZE = (120, 36)
 
@@ -118,10 +122,46 @@ async def test_navigation_registry_to_inspector_and_back(make_app: MakeApp, wait
         assert app.focused is app.registries
 
 
+@pytest.mark.parametrize(("go_in", "go_back"), [("l", "h"), ("right", "left")])
 @asynctest
-async def test_tab_and_shift_tab_cycle_the_panes(make_app: MakeApp, wait_for: WaitFor) -> None:
+async def test_vim_and_arrow_keys_move_in_and_out(
+    make_app: MakeApp, wait_for: WaitFor, go_in: str, go_back: str
+) -> None:
+    """``g``/``G`` jump in the lists; ``l``/``→`` go in and ``h``/``←`` come back, pane by pane."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        table = app.repositories.table
+        await pilot.press("G")
+        assert table.cursor == table.visible_count - 1
+        await pilot.press("g")
+        assert table.cursor == 0
+        await pilot.press(go_in)
+        await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images")
+        assert app.focused is app.images.table
+        await pilot.press("G")
+        assert app.images.table.cursor == app.images.table.visible_count - 1
+        await pilot.press(go_in)
+        assert app.focused is not None
+        assert app.inspector in app.focused.ancestors_with_self
+        await pilot.press(go_back)
+        assert app.focused is app.images.table
+        await pilot.press(go_back)
+        assert app.focused is app.repositories.table
+        await pilot.press(go_back)
+        assert app.focused is app.registries
+        await pilot.press("G", "g", go_in)  # the registries pane takes the same keys
+        await wait_for(pilot, lambda: app.focused is app.repositories.table, "demo-dev reopened")
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+@asynctest
+async def test_tab_and_shift_tab_cycle_the_panes(
+    make_app: MakeApp, wait_for: WaitFor, size: tuple[int, int]
+) -> None:
+    """Every pane is reachable with tab at both sizes (at 80x24 the registries pane shows when reached)."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
         await started(pilot, wait_for)
         assert app.focused is app.repositories.table
         await pilot.press("tab")
@@ -131,9 +171,16 @@ async def test_tab_and_shift_tab_cycle_the_panes(make_app: MakeApp, wait_for: Wa
         assert app.inspector in app.focused.ancestors_with_self
         await pilot.press("tab")
         assert app.focused is app.registries
+        await pilot.pause()
+        assert app.registries.region.width > 0, "the focused registries pane is on screen"
         await pilot.press("shift+tab")
         assert app.focused is not None
         assert app.inspector in app.focused.ancestors_with_self
+        seen = [app.inspector.active_tab]
+        for _ in TAB_IDS:  # every inspector tab, and back round to the first
+            await pilot.press("right_square_bracket")
+            seen.append(app.inspector.active_tab)
+        assert seen == [*TAB_IDS, TAB_IDS[0]]
 
 
 @asynctest
@@ -159,6 +206,23 @@ async def test_filter_and_sort_in_the_images_pane(make_app: MakeApp, wait_for: W
         before = table.sort_label
         await pilot.press("s")
         assert table.sort_label != before
+
+
+@asynctest
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    """A paste or a slow SSH link delivers ``/s0`` at once: ``s`` must be typed, not cycle the sort."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        table = app.images.table
+        sort = table.sort_label
+        for key, character in (("slash", "/"), ("s", "s"), ("0", "0")):
+            app.post_message(events.Key(key, character))  # queued together, before any is handled
+        await wait_for(pilot, lambda: table.filter_query == "s0", "the burst to reach the filter")
+        assert table.sort_label == sort
+        assert app.focused is app.images.filter_input
 
 
 @asynctest
@@ -303,6 +367,24 @@ async def test_keymap_from_settings_remaps_by_binding_id(make_app: MakeApp, wait
 
 
 @asynctest
+async def test_cache_ttl_from_settings_reaches_the_data_layer(make_app: MakeApp, wait_for: WaitFor) -> None:
+    """With ``cache_ttl = 0`` every revisit asks ECR again (the default reuses the listing)."""
+    app = make_app(settings=Settings(cache_ttl=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_repository(pilot, wait_for)
+        service = app.service_for(app.registry) if app.registry else None
+        assert service is not None
+        assert service.ttl == 0
+        repository = app.repository
+        assert repository is not None
+        before = service.call_counts.get("DescribeImages", 0)
+        app.open_repository(repository)
+        await wait_for(
+            pilot, lambda: service.call_counts.get("DescribeImages", 0) > before, "an uncached revisit"
+        )
+
+
+@asynctest
 async def test_read_only_badge(make_app: MakeApp, wait_for: WaitFor) -> None:
     app = make_app(settings=Settings(read_only=True))
     async with app.run_test(size=SIZE) as pilot:
@@ -348,6 +430,38 @@ async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_f
             pilot, lambda: any(e.title == "Network problem" for e in app.error_log), "a network error"
         )
         assert app.is_running
+        await wait_for(
+            pilot, lambda: app.panes_ready and not app.repositories.is_loading, "the pane to settle"
+        )
+        assert app.repositories.table.empty_text == LISTING_FAILED_TEXT  # not "no repositories"
+        assert app.registry is not None
+        row = app.registries.get_option(entry_key(app.registry))
+        await wait_for(pilot, lambda: ACCOUNT_UNKNOWN in str(row.prompt), "the row to give up on the account")
+
+
+@pytest.mark.parametrize("size", [(120, 36), (160, 40), (80, 24)])
+@asynctest
+async def test_the_focused_list_gets_the_room_for_its_columns(
+    make_app: MakeApp, wait_for: WaitFor, size: tuple[int, int]
+) -> None:
+    """Choosing a repository shows when it was created (the issue's columns); browsing images gives the width
+    back to the Images pane."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await started(pilot, wait_for)
+        await pilot.pause()
+        repository_columns = app.repositories.table.shown_columns
+        assert {"name", "tags", "created"} <= set(repository_columns)
+        if size[0] >= 120:
+            assert repository_columns == ["name", "images", "tags", "created"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images")
+        await pilot.pause()
+        assert app.focused is app.images.table
+        assert app.images.table.shown_columns[:2] == ["tags", "digest"]
+        if size[0] >= 120:
+            assert {"size", "pushed"} <= set(app.images.table.shown_columns)
+            assert app.images.table.size.width > app.repositories.table.size.width
 
 
 @asynctest
@@ -395,6 +509,8 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
         assert app.error_log[-1].title == "Credentials problem"
         assert "lonely" in app.error_log[-1].message
         assert app.is_running
+        await wait_for(pilot, lambda: app.panes_ready, "the panes")
+        assert app.repositories.table.empty_text == NOT_OPEN_TEXT
 
         await pilot.press("p")
         app.registries.highlighted = [e.profile for e in app.registries.entries].index("nowhere")
@@ -465,9 +581,22 @@ async def test_revisits_come_from_the_cache_and_r_refetches(make_app: MakeApp, w
         await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images again")
         assert service.call_counts.get("DescribeImages", 0) == before
 
-        await pilot.press("r")  # refresh bypasses the cache
+        assert app.focused is app.images.table
+        await pilot.press("r")  # the first r already bypasses the cache: one page, one DescribeImages call
         await wait_for(pilot, lambda: service.call_counts.get("DescribeImages", 0) > before, "a refetch")
         await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images refreshed")
+        assert service.call_counts.get("DescribeImages", 0) == before + 1
+        await pilot.press("r")  # and so does every one after it
+        await wait_for(
+            pilot, lambda: service.call_counts.get("DescribeImages", 0) == before + 2, "a 2nd refetch"
+        )
+        await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images again")
+
+        listed = service.call_counts.get("DescribeRepositories", 0)
+        await pilot.press("shift+tab")  # in the Repositories pane, r relists the repositories
+        assert app.focused is app.repositories.table
+        await pilot.press("r")
+        await wait_for(pilot, lambda: service.call_counts.get("DescribeRepositories", 0) > listed, "a relist")
 
 
 @asynctest

@@ -37,8 +37,14 @@ async def until(pilot: Pilot[Any], condition: Callable[[], object], what: str) -
 
 
 def repositories_listed(app: EcrTuiApp) -> bool:
-    """The panes are mounted and the open registry's repositories are all listed."""
-    return app.panes_ready and bool(app.repositories.repositories) and not app.repositories.is_loading
+    """The panes are mounted, the open registry's repositories are all listed and every profile's account is
+    known (the background probes answered)."""
+    return (
+        app.panes_ready
+        and bool(app.repositories.repositories)
+        and not app.repositories.is_loading
+        and app.accounts_settled
+    )
 
 
 def showing(repository: str, tag: str | None, tab_steps: int = 0) -> Callable[[Pilot[Any]], Awaitable[None]]:

@@ -72,8 +72,9 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-NO_REPOSITORY_TEXT = "Select a repository to list its images"
+NO_REPOSITORY_TEXT = "No repository open"
 EMPTY_REPOSITORY_TEXT = "No images in this repository"
+LISTING_FAILED_TEXT = "Listing failed: ! shows why, r retries"
 
 
 class ImagesPane(TablePane):
@@ -344,6 +345,8 @@ class ImagesPane(TablePane):
         if message.generation != self._generation:
             return
         self._loading = False
+        if not message.complete:
+            self.table.empty_text = LISTING_FAILED_TEXT  # an empty list here is not an empty repository
         self.table.set_loading(False)
         self.update_title()
         if message.complete and self._repository is not None:

@@ -52,6 +52,9 @@ class RegistriesPane(OptionList):
         self.border_title = "Registries"
         self._entries: dict[str, RegistryEntry] = {}
         self._accounts: dict[str, str] = {}
+        """Row key → account id, or a short note when it cannot be known yet."""
+        self._regions: dict[str, str] = {}
+        """Row key → the region a profile without an explicit one resolved to."""
         self._open_key: str | None = None
 
     @property
@@ -89,9 +92,28 @@ class RegistriesPane(OptionList):
         if key in self._entries:
             self.highlighted = self.get_option_index(key)
 
-    def identify(self, key: str, account_id: str) -> None:
-        """STS answered for this registry: show its account."""
+    def identify(self, key: str, account_id: str, region: str | None = None) -> None:
+        """STS answered for this registry: show its account (and the region the profile resolved to)."""
         self._accounts[key] = account_id
+        if region:
+            self._regions[key] = region
+        self._refresh_row(key)
+
+    def account_unknown(self, key: str, note: str) -> None:
+        """No account for this row yet (probe skipped or failed): say so instead of a lasting ``…``."""
+        if key not in self._accounts:
+            self._accounts[key] = note
+            self._refresh_row(key)
+
+    def account_of(self, key: str) -> str | None:
+        """The account shown for a row, if STS told us (``None`` while unknown)."""
+        entry = self._entries.get(key)
+        if entry is not None and entry.registry_id:
+            return entry.registry_id
+        account = self._accounts.get(key)
+        return account if account and account.isdigit() else None
+
+    def _refresh_row(self, key: str) -> None:
         if key in self._entries:
             self.replace_option_prompt(key, self._prompt(key))
 
@@ -105,7 +127,7 @@ class RegistriesPane(OptionList):
             "\n",
             (f"  {account}", "dim"),
             "\n",
-            (f"  {entry.region or 'profile region'}", "dim"),
+            (f"  {entry.region or self._regions.get(key, 'profile region')}", "dim"),
         )
 
     def action_cursor_top(self) -> None:

@@ -24,11 +24,15 @@ from ecrtui.ui.widgets.table_pane import TablePane
 from ecrtui.ui.widgets.virtual_table import VirtualTable
 
 REPOSITORY_COLUMNS = (
-    Column("name", "Name", flex=1, min_width=20, priority=10),
-    Column("images", "Images", width=7, justify="right", priority=4),
+    Column("name", "Name", flex=1, min_width=18, priority=10),
+    Column("images", "Images", width=7, justify="right", priority=3),
     Column("tags", "Tags", width=9, priority=5),
-    Column("created", "Created", width=14, priority=3),
+    Column("created", "Created", width=14, priority=4),
 )
+
+
+EMPTY_REGISTRY_TEXT = "No repositories in this registry"
+LISTING_FAILED_TEXT = "Listing failed: ! shows why, r retries"
 
 
 class RepositorySource(Protocol):
@@ -109,7 +113,7 @@ class RepositoriesPane(TablePane):
     def __init__(
         self, *, clock: Callable[[], datetime] = _utc_now, id: str | None = None, classes: str | None = None
     ) -> None:
-        table = VirtualTable(REPOSITORY_COLUMNS, empty_text="No repositories in this registry")
+        table = VirtualTable(REPOSITORY_COLUMNS, empty_text=EMPTY_REGISTRY_TEXT)
         super().__init__(table, id=id, classes=classes)
         self._clock = clock
         self._generation = 0
@@ -147,14 +151,16 @@ class RepositoriesPane(TablePane):
         self._registry_id = registry_id
         self._repositories = {}
         self._loading = True
+        self.table.empty_text = EMPTY_REGISTRY_TEXT
         self.table.clear()
         self.table.set_loading(True)
         self.update_title()
         self._load(service, registry_id, refresh, self._generation)
 
-    def clear(self) -> None:
-        """Show nothing (no registry open) and forget any load in flight."""
+    def clear(self, note: str = EMPTY_REGISTRY_TEXT) -> None:
+        """Show nothing but ``note`` (no registry open) and forget any load in flight."""
         self._generation += 1
+        self.table.empty_text = note
         self.workers.cancel_group(self, "repositories-load")
         self._registry_id = None
         self._repositories = {}
@@ -218,6 +224,8 @@ class RepositoriesPane(TablePane):
         if message.generation != self._generation:
             return
         self._loading = False
+        if not message.complete:
+            self.table.empty_text = LISTING_FAILED_TEXT  # an empty list here is not an empty registry
         self.table.set_loading(False)
         self.update_title()
         if message.complete:

@@ -48,6 +48,7 @@ class TablePane(Vertical):
             classes="pane-filter",
         )
         self._filter.display = False
+        table.filter_opener = self.open_filter
 
     @property
     def table(self) -> VirtualTable:
@@ -87,12 +88,17 @@ class TablePane(Vertical):
             parts.append(f"{count(len(table.marked_keys))} marked")
         self.border_subtitle = " · ".join(parts)
 
+    def open_filter(self) -> None:
+        """Show the filter line with the current query and focus it at once (not on the next refresh), so the
+        keys that follow ``/`` in the same burst are typed into it rather than run as list keys."""
+        self._filter.value = self._table.filter_query
+        self._filter.display = True
+        self.screen.set_focus(self._filter)
+
     @on(VirtualTable.FilterRequested)
     def _open_filter(self, event: VirtualTable.FilterRequested) -> None:
         event.stop()
-        self._filter.value = self._table.filter_query
-        self._filter.display = True
-        self._filter.focus()
+        self.open_filter()
 
     @on(FilterInput.Changed)
     def _filter_typed(self, event: FilterInput.Changed) -> None:

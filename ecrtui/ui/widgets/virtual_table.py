@@ -12,7 +12,7 @@ search texts, style names and sort keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -155,6 +155,9 @@ class VirtualTable(ScrollView, can_focus=True):
         """Whether ``space`` marks rows (a mark column is shown)."""
         self.empty_text = empty_text
         """What an empty table says once loading is over."""
+        self.filter_opener: Callable[[], None] | None = None
+        """Set by an owner with a filter line: called at once on ``/`` (instead of posting ``FilterRequested``)
+        so keys typed right after it, in the same burst (a paste, a slow SSH link), land in the filter."""
         self._sort_options: tuple[SortOption, ...] = tuple(sort_options)
         self._sort_position = 0 if self._sort_options else -1
         self._rows: list[Row] = []
@@ -469,8 +472,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self.post_message(self.BackRequested(self))
 
     def action_start_filter(self) -> None:
-        """Ask the owning pane to open its filter input."""
-        self.post_message(self.FilterRequested(self))
+        """Open the owner's filter line now, or ask for it with ``FilterRequested``."""
+        if self.filter_opener is not None:
+            self.filter_opener()
+        else:
+            self.post_message(self.FilterRequested(self))
 
     def action_cycle_sort(self) -> None:
         """Apply the next sort order."""
@@ -602,6 +608,11 @@ class VirtualTable(ScrollView, can_focus=True):
         if used < width:
             segments.append(Segment(" " * (width - used), gap_style))
         return Strip(segments).crop(0, width)
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """Names of the columns that fit the table's current width (narrow panes drop low-priority ones)."""
+        return [self._columns[index].key for index, _ in self._layout(self.scrollable_content_region.width)]
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"virtual-table--{name}", default=Style())

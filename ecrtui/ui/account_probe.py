@@ -1,0 +1,63 @@
+"""Find the account of each profile in the Registries pane in the background, without ever prompting.
+
+The pane lists every profile before any AWS call, so accounts start as ``…``. Once boto3 is loaded, one App
+worker asks STS about each profile in turn with short timeouts. A probe must never take over the terminal:
+botocore asks for an MFA code with ``getpass`` (``mfa_serial``) and a ``credential_process`` may prompt too, so
+profiles that use either (directly or through ``source_profile``) are skipped and show their account when opened.
+SSO profiles are probed: botocore only reads the cached token and fails quietly when it has expired.
+
+The boto3 session is built and used inside the probe's own thread and then dropped, so it is never shared
+between threads. No Textual import: the App runs this from a worker.
+"""
+
+from __future__ import annotations
+
+from ecrtui.config import RegistryEntry
+from ecrtui.ui.profiles import AwsFiles, read_profile_settings
+
+PROBE_TIMEOUT_SECONDS = 3.0
+"""Connect and read timeout of one probe's STS call (one attempt, no retries)."""
+FALLBACK_STS_REGION = "us-east-1"
+"""STS answers GetCallerIdentity in every region; used when a profile names none."""
+PROMPTING_KEYS = ("mfa_serial", "credential_process")
+"""Profile settings that can make botocore (or the process it runs) read from the terminal."""
+SOURCE_CHAIN_LIMIT = 10
+"""How many ``source_profile`` hops to follow (botocore refuses loops; we only need to stop)."""
+
+
+def may_prompt(files: AwsFiles, profile: str) -> bool:
+    """Whether resolving ``profile``'s credentials could ask the user something on the terminal."""
+    seen: set[str] = set()
+    name: str | None = profile
+    while name is not None and name not in seen and len(seen) < SOURCE_CHAIN_LIMIT:
+        seen.add(name)
+        settings = read_profile_settings(files, name)
+        if any(settings.get(key) for key in PROMPTING_KEYS):
+            return True
+        name = settings.get("source_profile") or None
+    return False
+
+
+def probeable(entry: RegistryEntry) -> bool:
+    """Rows a probe can tell the account of: a profile's own registry at its configured endpoint (a row naming
+    another account already shows it; an explicit endpoint is identified when opened)."""
+    return entry.profile is not None and entry.registry_id is None and entry.endpoint_url is None
+
+
+def probe_account(files: AwsFiles, entry: RegistryEntry, timeout: float = PROBE_TIMEOUT_SECONDS) -> str:
+    """The account id of ``entry``'s credentials (one STS call); raises on any failure.
+
+    Reads the given AWS files, not the process environment's, like the App's service factory.
+    """
+    import boto3
+    import botocore.session
+    from botocore.config import Config
+
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", str(files.config_file))
+    core.set_config_variable("credentials_file", str(files.credentials_file))
+    session = boto3.Session(botocore_session=core, profile_name=entry.profile, region_name=entry.region)
+    config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"total_max_attempts": 1})
+    sts = session.client("sts", region_name=session.region_name or FALLBACK_STS_REGION, config=config)
+    account: str = sts.get_caller_identity()["Account"]
+    return account
