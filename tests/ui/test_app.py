@@ -154,6 +154,31 @@ async def test_vim_and_arrow_keys_move_in_and_out(
         await wait_for(pilot, lambda: app.focused is app.repositories.table, "demo-dev reopened")
 
 
+@asynctest
+async def test_left_scrolls_a_wide_manifest_before_it_means_back(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    """In the Manifest tab ``←`` scrolls back first; once nothing is to its left it goes back to the images."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_repository(pilot, wait_for)
+        await inspected(pilot, app, wait_for)
+        await pilot.press("enter", "right_square_bracket")
+        view = app.focused
+        assert view is not None
+        assert app.inspector in view.ancestors_with_self
+        assert app.inspector.active_tab == "tab-manifest"
+        await pilot.press("right", "right", "right")
+        assert view.scroll_x > 0, "the digest lines are wider than 80 columns"
+        await pilot.press("left")
+        assert app.focused is view
+        await pilot.press("left", "left")
+        assert view.scroll_x == 0
+        assert app.focused is view
+        await pilot.press("left")  # nothing left to scroll: back to the images
+        assert app.focused is app.images.table
+
+
 @pytest.mark.parametrize("size", [SIZE, (80, 24)])
 @asynctest
 async def test_tab_and_shift_tab_cycle_the_panes(

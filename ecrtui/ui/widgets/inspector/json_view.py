@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from rich.segment import Segment
+from textual.actions import SkipAction
 from textual.content import Content
 from textual.geometry import Size
 from textual.highlight import highlight
@@ -51,6 +52,13 @@ class JsonView(ScrollView, can_focus=True):
     def line_count(self) -> int:
         """How many lines the pretty document has."""
         return len(self._lines)
+
+    def action_scroll_left(self) -> None:
+        """``←`` scrolls back towards the left edge; at the edge it is skipped, so it means "back" as in the
+        rest of the app."""
+        if self.scroll_target_x <= 0:
+            raise SkipAction()
+        super().action_scroll_left()
 
     def set_document(self, raw: bytes) -> None:
         """Show ``raw`` (the exact stored bytes) pretty-printed and highlighted, scrolled to the top."""
