@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ecrtui.config import RegistryEntry, Settings
-from ecrtui.ui.account_probe import may_prompt, probe_account, probeable
+from ecrtui.ui.account_probe import may_prompt, new_loader, probe_with_deadline, probeable
 from ecrtui.ui.actions import bindings_for
 from ecrtui.ui.backend import (
     DemoSandbox,
@@ -375,14 +375,13 @@ class EcrTuiApp(App[int]):
     def _probe_accounts(self, pending: list[tuple[str, RegistryEntry]]) -> None:
         """One probe at a time: a few short STS calls must not take the pane workers' threads."""
         worker = get_current_worker()
+        loader = new_loader()
         for key, entry in pending:
             if worker.is_cancelled:
                 return
-            try:
-                account = probe_account(self.aws_files, entry)
-            except Exception:  # shown as "(account unknown)"; opening the registry reports the real error
-                self.post_message(AccountProbed(key, None))
-                continue
+            account = probe_with_deadline(self.aws_files, entry, loader)
+            if account is None:
+                loader = new_loader()  # an abandoned probe may still be using the old one
             self.post_message(AccountProbed(key, account))
 
     @on(AccountProbed)
@@ -390,6 +389,12 @@ class EcrTuiApp(App[int]):
         self._probes_pending.discard(event.key)
         if event.account_id is None:
             self.registries.account_unknown(event.key, ACCOUNT_UNKNOWN)
+            if (
+                self.registry is not None
+                and entry_key(self.registry) == event.key
+                and not self.header.account
+            ):
+                self.header.account = "unknown"  # STS failed for the open registry: stop showing "…"
         else:
             self.registries.identify(event.key, event.account_id)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ui.no_prompt import forbid_prompts
 from ecrtui.ui.profiles import AwsFiles
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def make_service_factory(files: AwsFiles, settings: Settings) -> ServiceFactory:
             session = boto3.Session(
                 botocore_session=core, profile_name=entry.profile, region_name=entry.region
             )
+            forbid_prompts(core)  # after the profile is set: botocore builds its credential chain for it once
             if not session.region_name:
                 who = f"profile '{entry.profile}'" if entry.profile else "the default AWS configuration"
                 raise ConfigurationError(

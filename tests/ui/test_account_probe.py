@@ -6,14 +6,19 @@ The App tests run against the demo sandbox (real STS over HTTP); the prompt chec
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ecrtui.config import RegistryEntry
-from ecrtui.ui.account_probe import may_prompt, probe_account, probeable
+from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ecr.errors import CredentialsError
+from ecrtui.ui.account_probe import may_prompt, probe_account, probe_with_deadline, probeable
 from ecrtui.ui.app import ACCOUNT_ON_OPEN, ACCOUNT_UNKNOWN
+from ecrtui.ui.backend import make_service_factory
+from ecrtui.ui.no_prompt import MFA_ADVICE
 from ecrtui.ui.profiles import AwsFiles
 from ecrtui.ui.widgets.registries_pane import entry_key
 from tests.ui.conftest import MakeApp, WaitFor
@@ -81,6 +86,27 @@ def test_probe_reads_the_given_files_not_the_environment(demo_sandbox: Any) -> N
     assert probe_account(files, RegistryEntry(profile="demo-prod")) == "222222222222"
 
 
+def test_a_hanging_probe_is_abandoned_at_its_deadline(tmp_path: Path, demo_sandbox: Any) -> None:
+    """An endpoint that accepts and never answers: the probe gives up at the deadline (its daemon thread is left
+    to time out alone, so it can neither hold the next probes nor keep ecrtui from exiting)."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)  # connections queue in the backlog; nothing ever reads or answers
+        port = silent.getsockname()[1]
+        (tmp_path / "config").write_text(
+            f"[profile silent]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:{port}\n"
+            "aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n"
+        )
+        (tmp_path / "credentials").write_text("")
+        files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
+        started = time.monotonic()
+        assert probe_with_deadline(files, RegistryEntry(profile="silent"), deadline=0.5) is None
+        assert time.monotonic() - started < 2.0
+
+    live = AwsFiles(Path(demo_sandbox.config_file), Path(demo_sandbox.credentials_file))
+    assert probe_with_deadline(live, RegistryEntry(profile="demo-prod")) == "222222222222"
+
+
 def test_other_profiles_show_their_account_without_being_opened(make_app: MakeApp, wait_for: WaitFor) -> None:
     async def scenario() -> None:
         app = make_app()
@@ -119,3 +145,22 @@ def test_rows_that_cannot_be_probed_say_why(
             assert not app.error_log  # probes are quiet: only what the user opens is reported
 
     asyncio.run(scenario())
+
+
+def test_an_mfa_profile_fails_with_advice_instead_of_prompting(tmp_path: Path) -> None:
+    """botocore would ask for the code with getpass on the terminal the app draws on; the app's services fail
+    with a one-line message instead (the role is never assumed: the prompt comes first)."""
+    (tmp_path / "config").write_text(
+        "[profile base]\nregion = us-east-1\n"
+        "[profile admin]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/admin\n"
+        "source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n"
+    )
+    (tmp_path / "credentials").write_text(
+        "[base]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n"
+    )
+    files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
+    service = make_service_factory(files, Settings())(RegistryEntry(profile="admin"))
+    with pytest.raises(CredentialsError) as caught:
+        service.identity()
+    assert MFA_ADVICE in str(caught.value)
+    assert "\n" not in str(caught.value)

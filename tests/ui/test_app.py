@@ -113,6 +113,8 @@ async def test_navigation_registry_to_inspector_and_back(make_app: MakeApp, wait
         await pilot.press("enter")  # go into the inspector
         assert app.focused is not None
         assert app.inspector in app.focused.ancestors_with_self
+        shown = {key for key, active in app.screen.active_bindings.items() if active.binding.show}
+        assert {"left_square_bracket", "right_square_bracket"} <= shown, "the footer offers the tab keys here"
 
         await pilot.press("escape")  # back to images
         assert app.focused is app.images.table
@@ -248,6 +250,20 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(
         await wait_for(pilot, lambda: table.filter_query == "s0", "the burst to reach the filter")
         assert table.sort_label == sort
         assert app.focused is app.images.filter_input
+
+        # And back: "enter" then "s" at once keeps the filter and sorts; "/" "esc" "s" clears it and sorts again.
+        for key, character in (("enter", "\r"), ("s", "s")):
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: table.sort_label != sort, "s to reach the list")
+        assert table.filter_query == "s0"
+        assert app.focused is table
+        resorted = table.sort_label
+        for key, character in (("slash", "/"), ("escape", None), ("s", "s")):
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: table.sort_label != resorted, "s to reach the list again")
+        assert table.filter_query == ""
+        assert app.focused is table
+        assert not app.images.filter_input.display
 
 
 @asynctest
@@ -462,6 +478,7 @@ async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_f
         assert app.registry is not None
         row = app.registries.get_option(entry_key(app.registry))
         await wait_for(pilot, lambda: ACCOUNT_UNKNOWN in str(row.prompt), "the row to give up on the account")
+        assert app.header.account == "unknown"
 
 
 @pytest.mark.parametrize("size", [(120, 36), (160, 40), (80, 24)])
@@ -557,7 +574,7 @@ def test_the_app_module_defers_boto3_moto_and_the_panes() -> None:
     """The first frame needs only Textual and the shell: boto3, moto and the pane modules load after it."""
     code = (
         "import sys, ecrtui.launch, ecrtui.ui.app\n"
-        "heavy = ['boto3', 'moto', 'ecrtui.ui.widgets.images_pane', 'ecrtui.ui.widgets.inspector.inspector',\n"
+        "heavy = ['boto3', 'botocore', 'moto', 'ecrtui.ui.widgets.images_pane', 'ecrtui.ui.widgets.inspector.inspector',\n"
         "         'ecrtui.ecr.service', 'ecrtui.ecr.models']\n"
         "print([name for name in heavy if name in sys.modules])\n"
     )

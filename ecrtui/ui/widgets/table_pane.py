@@ -7,6 +7,7 @@ says what is applied (sort, filter, marks) so a filtered list is never mistaken 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -22,19 +23,37 @@ from ecrtui.ui.widgets.virtual_table import VirtualTable
 
 
 class FilterInput(Input):
-    """The pane's filter line; ``esc`` clears the filter (the table's ``esc`` means "back")."""
+    """The pane's filter line; ``enter`` keeps the filter, ``esc`` clears it (the table's ``esc`` means "back").
+
+    Both are priority bindings that hand the focus back at once: the App runs them as the key arrives, so keys
+    typed right after in the same burst (``enter`` then ``s``, over a slow SSH link) reach the list, not the line.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="filter.clear"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="filter.clear", priority=True),
+        Binding("enter", "keep_filter", "Keep filter", show=False, id="filter.keep", priority=True),
     ]
 
     class Cleared(Message):
         """The user dismissed the filter with ``esc``."""
 
+    def __init__(self, *, placeholder: str, classes: str) -> None:
+        super().__init__(placeholder=placeholder, classes=classes)
+        self.leave: Callable[[], None] | None = None
+        """Set by the pane: hide the line and focus the list, synchronously."""
+
     def action_clear_filter(self) -> None:
-        """Empty the line and tell the pane."""
+        """Empty the line, tell the pane, and go back to the list."""
         self.value = ""
         self.post_message(self.Cleared())
+        if self.leave is not None:
+            self.leave()
+
+    def action_keep_filter(self) -> None:
+        """Keep the filter and go back to the list."""
+        self.post_message(self.Submitted(self, self.value))
+        if self.leave is not None:
+            self.leave()
 
 
 class TablePane(Vertical):
@@ -49,6 +68,7 @@ class TablePane(Vertical):
         )
         self._filter.display = False
         table.filter_opener = self.open_filter
+        self._filter.leave = self._close_filter
 
     @property
     def table(self) -> VirtualTable:
@@ -95,6 +115,11 @@ class TablePane(Vertical):
         self._filter.display = True
         self.screen.set_focus(self._filter)
 
+    def _close_filter(self) -> None:
+        """Focus the table now (not on the next refresh) and hide the filter line."""
+        self.screen.set_focus(self._table)
+        self._filter.display = False
+
     @on(VirtualTable.FilterRequested)
     def _open_filter(self, event: VirtualTable.FilterRequested) -> None:
         event.stop()
@@ -108,16 +133,12 @@ class TablePane(Vertical):
 
     @on(FilterInput.Submitted)
     def _filter_kept(self, event: FilterInput.Submitted) -> None:
-        event.stop()
-        self._filter.display = False
-        self._table.focus()
+        event.stop()  # the line already handed the focus back (``_close_filter``); a later ``/`` may reopen it
 
     @on(FilterInput.Cleared)
     def _filter_cleared(self, event: FilterInput.Cleared) -> None:
         event.stop()
         self._table.set_filter("")
-        self._filter.display = False
-        self._table.focus()
 
     @on(VirtualTable.FilterChanged)
     @on(VirtualTable.SortChanged)

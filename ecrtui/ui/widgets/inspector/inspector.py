@@ -7,6 +7,7 @@ an index can be opened in place and left again with ``esc`` while a breadcrumb s
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Self
@@ -69,7 +70,9 @@ class Inspector(Vertical, can_focus=True):
     inspector gets them without listing the file in its ``CSS_PATH``."""
 
     BINDINGS = [
-        *(spec.binding() for spec in ACTIONS if spec.id in _TAB_ACTION_IDS + _MOVE_ACTION_IDS),
+        # The tab keys work everywhere; inside the inspector they are what applies now, so the footer shows them.
+        *(replace(spec, show=True).binding() for spec in ACTIONS if spec.id in _TAB_ACTION_IDS),
+        *(spec.binding() for spec in ACTIONS if spec.id in _MOVE_ACTION_IDS),
         *bindings_for("inspector"),
     ]
 
