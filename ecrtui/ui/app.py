@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Horizontal
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
@@ -295,6 +296,8 @@ class EcrTuiApp(App[int]):
         )
 
     def on_unmount(self) -> None:
+        if self._inspect_timer is not None:
+            self._inspect_timer.stop()
         if self._sandbox is not None:
             self._sandbox.stop()
 
@@ -446,12 +449,16 @@ class EcrTuiApp(App[int]):
 
     def _inspect_current(self) -> None:
         service = self._current_service()
-        if service is None or self.repository is None or self.image is None:
+        if service is None or self.repository is None or self.image is None or not self.is_running:
             return
-        details = self.inspector.details
+        try:
+            inspector = self.inspector
+        except NoMatches:  # the debounce timer fired while the app was shutting down
+            return
+        details = inspector.details
         if details is not None and details.summary.digest == self.image.digest:
             return
-        self.inspector.load(service, self.repository, self.image)
+        inspector.load(service, self.repository, self.image)
 
     def _current_service(self) -> CachedEcr | None:
         return None if self.registry is None else self._services.get(entry_key(self.registry))

@@ -288,8 +288,12 @@ async def test_y_and_shift_y_copy_the_image_uri(make_app: MakeApp, wait_for: Wai
     async with app.run_test(size=SIZE) as pilot:
         await open_first_repository(pilot, wait_for)
         table = app.images.table
-        # Put the cursor on a tagged image.
-        await wait_for(pilot, lambda: any(s.tags for s in app.images.summaries), "a tagged image")
+        # Put the cursor on a tagged image, once the listing has settled (grouping may move the cursor).
+        await wait_for(
+            pilot,
+            lambda: not app.images.is_loading and any(s.tags for s in app.images.summaries),
+            "a settled listing with a tagged image",
+        )
         tagged_key = next(k for k in table.visible_keys if (s := summary_for(app, k)) is not None and s.tags)
         table.move_cursor_to_key(tagged_key)
         await wait_for(
@@ -300,10 +304,12 @@ async def test_y_and_shift_y_copy_the_image_uri(make_app: MakeApp, wait_for: Wai
         assert image is not None
 
         await pilot.press("y")
-        assert app.clipboard == f"{repository.uri}:{image.tags[0]}"
+        await wait_for(
+            pilot, lambda: app.clipboard == f"{repository.uri}:{image.tags[0]}", "the tag URI copied"
+        )
         assert ".dkr.ecr.us-east-1.amazonaws.com/" in app.clipboard
         await pilot.press("Y")
-        assert app.clipboard == f"{repository.uri}@{image.digest}"
+        await wait_for(pilot, lambda: app.clipboard == f"{repository.uri}@{image.digest}", "the digest URI")
         assert app.clipboard == image_uri(repository, image, digest_form=True)
 
 
@@ -489,20 +495,33 @@ async def test_the_focused_list_gets_the_room_for_its_columns(
     """Choosing a repository shows when it was created (the issue's columns); browsing images gives the width
     back to the Images pane."""
     app = make_app()
+    wide = size[0] >= 120
     async with app.run_test(size=size) as pilot:
         await started(pilot, wait_for)
-        await pilot.pause()
-        repository_columns = app.repositories.table.shown_columns
-        assert {"name", "tags", "created"} <= set(repository_columns)
-        if size[0] >= 120:
-            assert repository_columns == ["name", "images", "tags", "created"]
+        expected = ["name", "images", "tags", "created"]
+
+        def repositories_laid_out() -> bool:
+            shown = app.repositories.table.shown_columns
+            return shown == expected if wide else {"name", "tags", "created"} <= set(shown)
+
+        # The layout follows focus through CSS, so it settles a frame or two later: wait, then assert.
+        await wait_for(pilot, repositories_laid_out, "the Repositories pane to show its columns")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images")
-        await pilot.pause()
-        assert app.focused is app.images.table
+
+        def images_laid_out() -> bool:
+            shown = app.images.table.shown_columns
+            if app.focused is not app.images.table or shown[:2] != ["tags", "digest"]:
+                return False
+            if not wide:
+                return True
+            return {"size", "pushed"} <= set(shown) and (
+                app.images.table.size.width > app.repositories.table.size.width
+            )
+
+        await wait_for(pilot, images_laid_out, "the Images pane to take the room")
         assert app.images.table.shown_columns[:2] == ["tags", "digest"]
-        if size[0] >= 120:
-            assert {"size", "pushed"} <= set(app.images.table.shown_columns)
+        if wide:
             assert app.images.table.size.width > app.repositories.table.size.width
 
 
