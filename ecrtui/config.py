@@ -47,6 +47,13 @@ class RegistryEntry(BaseModel):
             raise ValueError("registry_id must be a 12-digit AWS account id")
         return value
 
+    @property
+    def probeable(self) -> bool:
+        """Whether a background STS call can tell this row's account: a profile's own registry at its
+        configured endpoint (a row naming another account shows it already; an explicit endpoint is identified
+        when opened)."""
+        return self.profile is not None and self.registry_id is None and self.endpoint_url is None
+
 
 class Settings(BaseModel):
     """Everything the user can configure. Defaults make a fresh install work with no file at all."""

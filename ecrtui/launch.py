@@ -17,7 +17,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 
 from ecrtui.config import ConfigError, RegistryEntry, Settings, apply_flags, load_settings
-from ecrtui.ui.profiles import AwsFiles, profile_names
+from ecrtui.ecr.aws_files import AwsFiles, profile_names
 
 EXIT_USAGE = 2
 DEMO_MODULES = ("moto", "flask", "flask_cors")

@@ -29,8 +29,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ui.app import EcrTuiApp
-from ecrtui.ui.profiles import AwsFiles
 
 OUT_DIR = Path(__file__).resolve().parent
 FIXED_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

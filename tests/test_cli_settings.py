@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ecrtui.config import ConfigError, RegistryEntry, Settings, apply_flags, load_settings
+from ecrtui.ecr.aws_files import AwsFiles, read_profiles
 from ecrtui.launch import DEMO_DIR_PREFIX, isolate_demo_environment, sweep_stale_demo_dirs
-from ecrtui.ui.profiles import AwsFiles, read_profiles
 
 
 def write(path: Path, text: str) -> Path:

@@ -25,7 +25,8 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ecrtui.config import RegistryEntry, Settings
-from ecrtui.ui.account_probe import may_prompt, new_loader, probe_with_deadline, probeable
+from ecrtui.ecr.account_probe import may_prompt, new_loader, probe_with_deadline
+from ecrtui.ecr.aws_files import AwsFiles, read_profiles
 from ecrtui.ui.actions import bindings_for
 from ecrtui.ui.backend import (
     DemoSandbox,
@@ -46,7 +47,6 @@ from ecrtui.ui.messages import (
     SandboxStarted,
     StartupFailed,
 )
-from ecrtui.ui.profiles import AwsFiles, read_profiles
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
 from ecrtui.ui.screens.region_picker import RegionPickerScreen
@@ -359,7 +359,7 @@ class EcrTuiApp(App[int]):
         for entry in self.registries.entries:
             key = entry_key(entry)
             opened = key == self.registries.open_key  # _identify asks STS for that one
-            if opened or not probeable(entry) or self.registries.account_of(key) is not None:
+            if opened or not entry.probeable or self.registries.account_of(key) is not None:
                 continue
             if entry.profile is not None and may_prompt(self.aws_files, entry.profile):
                 self.registries.account_unknown(key, ACCOUNT_ON_OPEN)
@@ -382,7 +382,9 @@ class EcrTuiApp(App[int]):
         for key, entry in pending:
             if worker.is_cancelled:
                 return
-            account = probe_with_deadline(self.aws_files, entry, loader)
+            if entry.profile is None:  # not probeable; never queued
+                continue
+            account = probe_with_deadline(self.aws_files, entry.profile, entry.region, loader)
             if account is None:
                 loader = new_loader()  # an abandoned probe may still be using the old one
             self.post_message(AccountProbed(key, account))

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecrtui.config import RegistryEntry, Settings
-from ecrtui.ui.no_prompt import forbid_prompts
-from ecrtui.ui.profiles import AwsFiles
+from ecrtui.ecr.aws_files import AwsFiles
+from ecrtui.ecr.no_prompt import forbid_prompts
 
 if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr

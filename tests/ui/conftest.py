@@ -16,8 +16,8 @@ import pytest
 from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ui.app import EcrTuiApp
-from ecrtui.ui.profiles import AwsFiles
 
 FIXED_NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 DEADLINE_SECONDS = 30.0

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ecr.account_probe import may_prompt, probe_account, probe_with_deadline
+from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ecr.errors import CredentialsError
-from ecrtui.ui.account_probe import may_prompt, probe_account, probe_with_deadline, probeable
+from ecrtui.ecr.no_prompt import MFA_ADVICE
 from ecrtui.ui.app import ACCOUNT_ON_OPEN, ACCOUNT_UNKNOWN
 from ecrtui.ui.backend import make_service_factory
-from ecrtui.ui.no_prompt import MFA_ADVICE
-from ecrtui.ui.profiles import AwsFiles
 from ecrtui.ui.widgets.registries_pane import entry_key
 from tests.ui.conftest import MakeApp, WaitFor
 
@@ -75,15 +75,15 @@ def test_profiles_that_could_prompt_are_recognised(files: AwsFiles, profile: str
 
 
 def test_only_a_profiles_own_registry_is_probed() -> None:
-    assert probeable(RegistryEntry(profile="plain"))
-    assert not probeable(RegistryEntry(profile="plain", registry_id="333333333333"))
-    assert not probeable(RegistryEntry(profile="plain", endpoint_url="http://127.0.0.1:9"))
-    assert not probeable(RegistryEntry())
+    assert RegistryEntry(profile="plain").probeable
+    assert not RegistryEntry(profile="plain", registry_id="333333333333").probeable
+    assert not RegistryEntry(profile="plain", endpoint_url="http://127.0.0.1:9").probeable
+    assert not RegistryEntry().probeable
 
 
 def test_probe_reads_the_given_files_not_the_environment(demo_sandbox: Any) -> None:
     files = AwsFiles(Path(demo_sandbox.config_file), Path(demo_sandbox.credentials_file))
-    assert probe_account(files, RegistryEntry(profile="demo-prod")) == "222222222222"
+    assert probe_account(files, "demo-prod") == "222222222222"
 
 
 def test_a_hanging_probe_is_abandoned_at_its_deadline(tmp_path: Path, demo_sandbox: Any) -> None:
@@ -100,11 +100,11 @@ def test_a_hanging_probe_is_abandoned_at_its_deadline(tmp_path: Path, demo_sandb
         (tmp_path / "credentials").write_text("")
         files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
         started = time.monotonic()
-        assert probe_with_deadline(files, RegistryEntry(profile="silent"), deadline=0.5) is None
+        assert probe_with_deadline(files, "silent", deadline=0.5) is None
         assert time.monotonic() - started < 2.0
 
     live = AwsFiles(Path(demo_sandbox.config_file), Path(demo_sandbox.credentials_file))
-    assert probe_with_deadline(live, RegistryEntry(profile="demo-prod")) == "222222222222"
+    assert probe_with_deadline(live, "demo-prod") == "222222222222"
 
 
 def test_other_profiles_show_their_account_without_being_opened(make_app: MakeApp, wait_for: WaitFor) -> None:

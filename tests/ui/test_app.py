@@ -20,9 +20,9 @@ from textual.command import CommandList
 from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
+from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ui.actions import ACTIONS
 from ecrtui.ui.app import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT, EcrTuiApp, image_uri
-from ecrtui.ui.profiles import AwsFiles
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
 from ecrtui.ui.widgets.inspector.inspector import TAB_IDS

@@ -7,7 +7,7 @@ profiles that use either (directly or through ``source_profile``) are skipped an
 SSO profiles are probed: botocore only reads the cached token and fails quietly when it has expired.
 
 The boto3 session is built and used inside the probe's own thread and then dropped, so it is never shared
-between threads. No Textual import: the App runs this from a worker.
+between threads. Part of the data layer (no Textual import); the App runs it from a worker.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import contextlib
 import threading
 from typing import Any
 
-from ecrtui.config import RegistryEntry
-from ecrtui.ui.no_prompt import forbid_prompts
-from ecrtui.ui.profiles import AwsFiles, read_profile_settings
+from ecrtui.ecr.aws_files import AwsFiles, read_profile_settings
+from ecrtui.ecr.no_prompt import forbid_prompts
 
 PROBE_TIMEOUT_SECONDS = 3.0
 """Connect and read timeout of one probe's STS call (one attempt, no retries)."""
@@ -46,16 +45,14 @@ def may_prompt(files: AwsFiles, profile: str) -> bool:
     return False
 
 
-def probeable(entry: RegistryEntry) -> bool:
-    """Rows a probe can tell the account of: a profile's own registry at its configured endpoint (a row naming
-    another account already shows it; an explicit endpoint is identified when opened)."""
-    return entry.profile is not None and entry.registry_id is None and entry.endpoint_url is None
-
-
 def probe_account(
-    files: AwsFiles, entry: RegistryEntry, timeout: float = PROBE_TIMEOUT_SECONDS, loader: Any = None
+    files: AwsFiles,
+    profile: str,
+    region: str | None = None,
+    timeout: float = PROBE_TIMEOUT_SECONDS,
+    loader: Any = None,
 ) -> str:
-    """The account id of ``entry``'s credentials (one STS call); raises on any failure.
+    """The account id of ``profile``'s credentials (one STS call); raises on any failure.
 
     Reads the given AWS files, not the process environment's, like the App's service factory. Pass the same
     botocore ``loader`` to consecutive probes (from one thread) to parse the STS model once: a fresh session
@@ -70,7 +67,7 @@ def probe_account(
         core.register_component("data_loader", loader)
     core.set_config_variable("config_file", str(files.config_file))
     core.set_config_variable("credentials_file", str(files.credentials_file))
-    session = boto3.Session(botocore_session=core, profile_name=entry.profile, region_name=entry.region)
+    session = boto3.Session(botocore_session=core, profile_name=profile, region_name=region)
     forbid_prompts(core)  # after the profile is set: botocore builds its credential chain for it once
     config = Config(connect_timeout=timeout, read_timeout=timeout, retries={"total_max_attempts": 1})
     sts = session.client("sts", region_name=session.region_name or FALLBACK_STS_REGION, config=config)
@@ -86,7 +83,11 @@ def new_loader() -> Any:
 
 
 def probe_with_deadline(
-    files: AwsFiles, entry: RegistryEntry, loader: Any = None, deadline: float = PROBE_DEADLINE_SECONDS
+    files: AwsFiles,
+    profile: str,
+    region: str | None = None,
+    loader: Any = None,
+    deadline: float = PROBE_DEADLINE_SECONDS,
 ) -> str | None:
     """``probe_account`` in a daemon thread, abandoned after ``deadline`` seconds; ``None`` on any failure.
 
@@ -99,9 +100,9 @@ def probe_with_deadline(
 
     def run() -> None:
         with contextlib.suppress(Exception):  # reported as "(account unknown)" by the caller
-            answer.append(probe_account(files, entry, loader=loader))
+            answer.append(probe_account(files, profile, region, loader=loader))
 
-    thread = threading.Thread(target=run, name=f"ecrtui-probe-{entry.profile}", daemon=True)
+    thread = threading.Thread(target=run, name=f"ecrtui-probe-{profile}", daemon=True)
     thread.start()
     thread.join(deadline)
     return answer[0] if answer else None
