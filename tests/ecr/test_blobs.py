@@ -6,7 +6,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import urllib3
@@ -20,6 +20,7 @@ from ecrtui.ecr.errors import (
     NetworkError,
     NotFound,
 )
+from tests.ecr.quiet_http import QuietHTTPServer
 
 BODY = b'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
 DIGEST = "sha256:" + hashlib.sha256(BODY).hexdigest()
@@ -65,7 +66,7 @@ def server() -> Iterator[tuple[str, Script]]:
         def log_message(self, *args: object) -> None:
             return
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from threading import Thread
 
 import boto3
@@ -26,6 +26,7 @@ from ecrtui.ecr.errors import (
 )
 from ecrtui.ecr.service import EcrService
 from ecrtui.ecr.session import ClientSettings
+from tests.ecr.quiet_http import QuietHTTPServer
 
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEJr" + "Zm9vYmFy" * 40
@@ -62,7 +63,7 @@ def front_door() -> Iterator[tuple[str, list[Answer], list[int]]]:
         def log_message(self, *args: object) -> None:
             return
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
     thread = Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
