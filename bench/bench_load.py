@@ -31,7 +31,6 @@ import cProfile
 import gc
 import pstats
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,8 +42,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
-import botocore.session
 from rich.console import RenderableType
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -55,6 +52,7 @@ from ecrtui.ecr.cache import CachedEcr
 from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ecr.service import EcrService
 from ecrtui.ecr.session import use_fast_timestamps
+from ecrtui.sandbox.process import SandboxProcess, start_sandbox_process
 from ecrtui.ui.widgets import images_pane
 from ecrtui.ui.widgets.images_pane import ImageSource, ImagesPane
 
@@ -71,53 +69,13 @@ TIMEOUT_S = 600.0
 # -- the sandbox ------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class SandboxProcess:
-    """A running ``ecrtui sandbox`` subprocess and how to reach it."""
-
-    process: subprocess.Popen[str]
-    endpoint_url: str
-    profiles_dir: Path
-
-    def session(self) -> boto3.Session:
-        """A boto3 session on the sandbox's ``demo-dev`` profile (never the user's AWS files)."""
-        core = botocore.session.Session()
-        core.set_config_variable("config_file", str(self.profiles_dir / "config"))
-        core.set_config_variable("credentials_file", str(self.profiles_dir / "credentials"))
-        core.set_config_variable("profile", PROFILE)
-        return boto3.Session(botocore_session=core)
-
-
 @contextmanager
 def scale_sandbox(images: int, latency_ms: int) -> Iterator[SandboxProcess]:
-    """Start the sandbox with ``images`` images in ``scale/images``; stop it (by its pid) afterwards."""
+    """Start the sandbox with ``images`` images in ``scale/images``; stop it afterwards."""
     with tempfile.TemporaryDirectory(prefix="ecrtui-bench-load-") as directory:
-        yield from _run_sandbox(images, latency_ms, Path(directory))
-
-
-def _run_sandbox(images: int, latency_ms: int, profiles: Path) -> Iterator[SandboxProcess]:
-    command = [
-        sys.executable, "-m", "ecrtui", "sandbox", "--seed", "empty", "--port", "0",
-        "--scale-images", str(images), "--latency-ms", str(latency_ms), "--profiles-dir", str(profiles),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        if not first.startswith("endpoint: "):
-            error = process.stderr.read() if process.stderr else ""
-            raise SystemExit(f"the sandbox did not start: {(first or error).strip()}")
-        # Keep draining its output so a full pipe never blocks the server.
-        for stream in (process.stdout, process.stderr):
-            threading.Thread(target=stream.read, daemon=True).start()  # type: ignore[union-attr]
-        yield SandboxProcess(process, first.split(" ", 1)[1].strip(), profiles)
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        args = ("--seed", "empty", "--scale-images", str(images), "--latency-ms", str(latency_ms))
+        with start_sandbox_process(Path(directory), *args) as sandbox:
+            yield sandbox
 
 
 # -- a. raw paging ------------------------------------------------------------------------------------------------
@@ -545,12 +503,12 @@ def main() -> int:
     runs: list[PaneRun] = []
     with scale_sandbox(args.images, args.latency_ms) as sandbox:
         # Separate sessions: EcrService installs its timestamp parser on the session it is given.
-        stock = sandbox.session().client("ecr", endpoint_url=sandbox.endpoint_url)
-        fast_session = sandbox.session()
+        stock = sandbox.session(PROFILE).client("ecr", endpoint_url=sandbox.endpoint_url)
+        fast_session = sandbox.session(PROFILE)
         use_fast_timestamps(fast_session)
         fast = fast_session.client("ecr", endpoint_url=sandbox.endpoint_url)
         service = CachedEcr(
-            EcrService(profile=PROFILE, endpoint_url=sandbox.endpoint_url, session=sandbox.session())
+            EcrService(profile=PROFILE, endpoint_url=sandbox.endpoint_url, session=sandbox.session(PROFILE))
         )
         for number in range(args.runs):
             raws.append(raw_paging(stock))

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +28,7 @@ from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.aws_files import AwsFiles
+from ecrtui.sandbox.process import start_sandbox_process
 from ecrtui.ui.app import EcrTuiApp
 
 OUT_DIR = Path(__file__).resolve().parent
@@ -49,26 +48,9 @@ AppPilot = Pilot[int]
 
 @contextmanager
 def demo_sandbox(profiles: Path) -> Iterator[AwsFiles]:
-    """Run the demo sandbox in a subprocess; yield the AWS files it wrote; stop it by its pid."""
-    command = [sys.executable, "-m", "ecrtui", "sandbox", "--seed", "demo", "--port", "0"]
-    command += ["--profiles-dir", str(profiles)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        if not first.startswith("endpoint: "):
-            error = process.stderr.read() if process.stderr else ""
-            raise SystemExit(f"screenshots: the sandbox did not start: {(first or error).strip()}")
-        for stream in (process.stdout, process.stderr):  # keep draining so the server never blocks on a pipe
-            threading.Thread(target=stream.read, daemon=True).start()  # type: ignore[union-attr]
-        yield AwsFiles(profiles / "config", profiles / "credentials")
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """Run the demo sandbox in a subprocess; yield the AWS files it wrote; stop it afterwards."""
+    with start_sandbox_process(profiles, "--seed", "demo") as sandbox:
+        yield AwsFiles(sandbox.config_file, sandbox.credentials_file)
 
 
 async def until(pilot: AppPilot, condition: Callable[[], object], what: str) -> None:
