@@ -10,43 +10,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import boto3
-import botocore.session
-
 from ecrtui.ecr.cache import CachedEcr
 from ecrtui.ecr.service import EcrService
+from ecrtui.sandbox.process import start_sandbox_process
 
 REPOSITORY = "scale/images"
 REGISTRY = "111111111111"
-
-
-def start_sandbox(profiles: Path, images: int, latency_ms: int) -> subprocess.Popen[str]:
-    command = [
-        sys.executable, "-m", "ecrtui", "sandbox", "--port", "0", "--profiles-dir", str(profiles),
-        "--seed", "empty", "--scale-images", str(images), "--latency-ms", str(latency_ms),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    if not first.startswith("endpoint: "):
-        process.kill()
-        raise SystemExit(f"sandbox did not start: {first!r}")
-    return process
-
-
-def session(profiles: Path) -> boto3.Session:
-    core = botocore.session.Session()
-    core.set_config_variable("config_file", str(profiles / "config"))
-    core.set_config_variable("credentials_file", str(profiles / "credentials"))
-    core.set_config_variable("profile", "demo-dev")
-    return boto3.Session(botocore_session=core)
 
 
 def timed(label: str, runs: int, fn: Callable[[], tuple[int, int]]) -> None:
@@ -70,12 +44,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         profiles = Path(tmp)
         started = time.perf_counter()
-        process = start_sandbox(profiles, args.images, args.latency_ms)
+        sandbox = start_sandbox_process(
+            profiles,
+            "--seed",
+            "empty",
+            "--scale-images",
+            str(args.images),
+            "--latency-ms",
+            str(args.latency_ms),
+        )
         print(
             f"sandbox with {args.images} images, {args.latency_ms} ms latency, up in {time.perf_counter() - started:.1f} s"
         )
         try:
-            service = EcrService(session=session(profiles))
+            service = EcrService(session=sandbox.session("demo-dev"))
             service.identity()
 
             def ecrtui_pages() -> tuple[int, int]:
@@ -83,7 +65,7 @@ def main() -> None:
                 count = sum(len(p) for p in service.iter_image_pages(REPOSITORY))
                 return count, service.total_calls
 
-            raw = session(profiles).client("ecr")
+            raw = sandbox.session("demo-dev").client("ecr")
             raw_calls = [0]
             raw.meta.events.register("before-call", lambda **_: raw_calls.__setitem__(0, raw_calls[0] + 1))
 
@@ -131,8 +113,7 @@ def main() -> None:
             timed("open an image, manifest not cached", args.runs, open_cold)
             timed("open the same image again (cached)", args.runs, open_warm)
         finally:
-            process.terminate()
-            process.wait(timeout=15)
+            sandbox.stop()
 
 
 if __name__ == "__main__":

@@ -25,8 +25,6 @@ import argparse
 import asyncio
 import hashlib
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -41,6 +39,7 @@ from textual.widget import Widget
 
 from ecrtui.ecr.batches import ManifestBatch
 from ecrtui.ecr.models import ImageSummary, Repository
+from ecrtui.sandbox.process import start_sandbox_process
 from ecrtui.ui.image_rows import IMAGE_COLUMNS, flat_rows
 from ecrtui.ui.table_model import SortOption
 from ecrtui.ui.widgets.images_pane import ImageSource, ImagesPane
@@ -328,27 +327,16 @@ def bench_row_building(total: int) -> list[Result]:
 
 def bench_sandbox(images: int) -> list[Result]:
     """Scaled sandbox: raw boto3 paging vs the Images pane over CachedEcr(EcrService)."""
-    import boto3
 
     from ecrtui.ecr.cache import CachedEcr
     from ecrtui.ecr.service import EcrService
     from ecrtui.sandbox.scale import SCALE_IMAGES_REPOSITORY
 
     profiles = Path(tempfile.mkdtemp(prefix="ecrtui-bench-"))
-    command = [sys.executable, "-m", "ecrtui", "sandbox", "--port", "0", "--seed", "empty"]
-    command += ["--profiles-dir", str(profiles), "--scale-images", str(images)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    sandbox = start_sandbox_process(profiles, "--seed", "empty", "--scale-images", str(images))
     try:
-        assert process.stdout is not None
-        endpoint = ""
-        for line in process.stdout:
-            if line.startswith("endpoint:"):
-                endpoint = line.split(":", 1)[1].strip()
-                break
-        if not endpoint:
-            raise SystemExit("the sandbox did not start")
-        threading.Thread(target=lambda: [None for _ in process.stdout or ()], daemon=True).start()
-        session = boto3.Session(profile_name="demo-dev", botocore_session=_botocore_session(profiles))
+        endpoint = sandbox.endpoint_url
+        session = sandbox.session("demo-dev")
         client = session.client("ecr", endpoint_url=endpoint)
 
         start = time.perf_counter()
@@ -376,8 +364,7 @@ def bench_sandbox(images: int) -> list[Result]:
             bench_pane(_Refreshing(service), repository, "sandbox pane")
         )
     finally:
-        process.terminate()
-        process.wait(30)
+        sandbox.stop()
     return [
         (f"raw boto3 paging: first page ({seen:,} images)", ms(first_page), ""),
         ("raw boto3 paging: all pages", ms(raw), ""),
@@ -416,15 +403,6 @@ class _Refreshing:
     ) -> ManifestBatch:
         result: ManifestBatch = self.inner.get_manifests(repository_name, digests, registry_id)
         return result
-
-
-def _botocore_session(profiles: Path) -> Any:
-    import botocore.session
-
-    core = botocore.session.Session()
-    core.set_config_variable("config_file", str(profiles / "config"))
-    core.set_config_variable("credentials_file", str(profiles / "credentials"))
-    return core
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
