@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from ecrtui.ecr.config import HistoryEntry, ImageConfig, parse_image_config
 from ecrtui.ecr.descriptors import Descriptor, Platform, _Document, check_digest
@@ -95,6 +95,13 @@ class LayerHistory(BaseModel):
     warnings: tuple[str, ...] = ()
 
 
+def _null_is_empty(value: Any, info: ValidationInfo) -> Any:
+    """Documents in the wild write ``"layers": null`` / ``"manifests": null``: read them as empty."""
+    if value is None:
+        return {} if info.field_name == "annotations" else ()
+    return value
+
+
 class ImageManifest(_Parsed):
     """A Docker v2 schema 2 or OCI image manifest; also OCI artifacts (artifactType, subject)."""
 
@@ -105,12 +112,7 @@ class ImageManifest(_Parsed):
     artifact_type: str | None = Field(default=None, alias="artifactType")
     annotations: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("layers", "annotations", mode="before")
-    @classmethod
-    def _null_is_empty(cls, value: Any, info: Any) -> Any:
-        if value is None:
-            return {} if info.field_name == "annotations" else ()
-        return value
+    _null_is_empty = field_validator("layers", "annotations", mode="before")(_null_is_empty)
 
     @property
     def kind(self) -> ImageKind:
@@ -174,12 +176,7 @@ class ImageIndex(_Parsed):
     artifact_type: str | None = Field(default=None, alias="artifactType")
     annotations: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("manifests", "annotations", mode="before")
-    @classmethod
-    def _null_is_empty(cls, value: Any, info: Any) -> Any:
-        if value is None:
-            return {} if info.field_name == "annotations" else ()
-        return value
+    _null_is_empty = field_validator("manifests", "annotations", mode="before")(_null_is_empty)
 
     @property
     def kind(self) -> ImageKind:
