@@ -78,3 +78,11 @@ def sandbox_factory(tmp_path: Path) -> Iterator[Callable[..., SandboxProcess]]:
     finally:
         for sandbox in started:
             sandbox.stop()
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Callable[[str], bytes]:
+    """Exact bytes of a corpus document by name (``tests/corpus/``); a missing one fails the test."""
+    from tests.corpus_data import corpus_bytes
+
+    return corpus_bytes

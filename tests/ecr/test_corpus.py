@@ -1,12 +1,10 @@
 """Every document of the shared corpus of real manifests and configs parses (or is refused) as it should.
 
-The corpus lives next to the repository (`../shared/corpus`); digests come from its `digests.txt`, which was
-computed when the files were copied, so the digest check is independent of the parser.
+The corpus lives in the repository (`tests/corpus/`, read through `tests.corpus_data`); digests come from its
+`digests.txt`, which was computed when the files were copied, so the digest check is independent of the parser.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -21,23 +19,11 @@ from ecrtui.ecr import (
     parse_image_config,
     parse_manifest,
 )
+from tests.corpus_data import CORPUS_DIR, corpus_bytes, corpus_digests
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = CORPUS_DIR
 
-if not (CORPUS / "digests.txt").is_file():
-    pytest.skip(f"the shared corpus is not present at {CORPUS}", allow_module_level=True)
-
-
-def _digests() -> dict[str, str]:
-    entries: dict[str, str] = {}
-    for line in (CORPUS / "digests.txt").read_text().splitlines():
-        if line.startswith("sha256:"):
-            digest, name = line.split()
-            entries[name] = digest
-    return entries
-
-
-DIGESTS = _digests()
+DIGESTS = corpus_digests()
 VALID = sorted(name for name in DIGESTS if not name.startswith("invalid/"))
 INVALID = sorted(name for name in DIGESTS if name.startswith("invalid/"))
 
@@ -75,7 +61,7 @@ INVALID_OUTCOMES: dict[str, tuple[str, str]] = {
 
 
 def read(name: str) -> bytes:
-    return (CORPUS / name).read_bytes()
+    return corpus_bytes(name)
 
 
 def expected_kind(name: str) -> tuple[ImageKind, str]:

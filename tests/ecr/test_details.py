@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable
-from pathlib import Path
 
 import pytest
 
@@ -14,14 +13,9 @@ from ecrtui.ecr.details import build_image_details
 from ecrtui.ecr.errors import NetworkError, NotFound
 from ecrtui.ecr.manifests import ImageIndex, ImageManifest, Manifest, parse_manifest
 from ecrtui.ecr.models import ImageSummary, Repository
+from tests.corpus_data import corpus_bytes
 
-CORPUS = Path("/work/shared/corpus")
-if not CORPUS.is_dir():
-    CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
-
-def corpus(name: str) -> bytes:
-    return (CORPUS / name).read_bytes()
+corpus = corpus_bytes
 
 
 def digest_of(data: bytes) -> str:

@@ -18,12 +18,11 @@ from ecrtui.sandbox.errors import InvalidParameterException
 from ecrtui.sandbox.manifest_rules import INDEX_TYPES, MANIFEST_TYPES, read_manifest
 from ecrtui.sandbox.paging import paginate
 from ecrtui.sandbox.wsgi import byte_range
+from tests.corpus_data import corpus_documents
 
-CORPUS = Path("/work/shared/corpus")
-DOCUMENTS = sorted(CORPUS.glob("*.json")) + sorted(CORPUS.glob("invalid/*.json")) if CORPUS.exists() else []
+DOCUMENTS = corpus_documents()
 
 
-@pytest.mark.skipif(not DOCUMENTS, reason="shared corpus not present")
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_corpus_document_parses_or_is_refused_cleanly(path: Path) -> None:
     text = path.read_bytes().decode("utf-8", errors="replace")

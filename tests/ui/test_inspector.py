@@ -12,7 +12,6 @@ import hashlib
 import threading
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,8 +27,8 @@ from ecrtui.ui.widgets.inspector.layers_tab import LayersTab
 from ecrtui.ui.widgets.inspector.manifest_tab import ManifestTab
 from ecrtui.ui.widgets.inspector.platforms_tab import PlatformsTab
 from ecrtui.ui.widgets.inspector.summary_tab import SummaryTab
+from tests.corpus_data import corpus_bytes
 
-CORPUS = Path("/work/shared/corpus")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ACCOUNT = "111111111111"
 REGION = "us-east-1"
@@ -40,10 +39,7 @@ def fixed_clock() -> datetime:
 
 
 def corpus(name: str) -> bytes:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {name} is not available")
-    return path.read_bytes()
+    return corpus_bytes(name)
 
 
 def repository(name: str) -> Repository:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -23,8 +22,7 @@ from ecrtui.ui.widgets.inspector.describe import (
 from ecrtui.ui.widgets.inspector.facts import fact_lines
 from ecrtui.ui.widgets.inspector.json_view import pretty_json
 from ecrtui.ui.widgets.inspector.manifest_tab import verify_digest
-
-CORPUS = Path("/work/shared/corpus")
+from tests.corpus_data import corpus_bytes, corpus_documents
 
 
 @pytest.mark.parametrize(
@@ -71,7 +69,7 @@ def test_layer_types(media_type: str, short: str, foreign: bool) -> None:
 
 
 def test_every_corpus_layer_type_has_a_short_name_or_is_shown_whole() -> None:
-    for path in sorted(CORPUS.glob("*.json")):
+    for path in corpus_documents(invalid=False):
         document = json.loads(path.read_bytes())
         for layer in document.get("layers") or ():
             media_type = layer.get("mediaType", "")
@@ -112,7 +110,7 @@ def test_truncate_fits_and_marks_cuts(text: str, width: int) -> None:
 
 
 def test_pretty_json_reindents_without_changing_content() -> None:
-    raw = (CORPUS / "docker-list-hello-world-11-platforms-windows-dockerhub.json").read_bytes()
+    raw = corpus_bytes("docker-list-hello-world-11-platforms-windows-dockerhub.json")
     pretty = pretty_json(raw)
     assert pretty.count("\n") > raw.count(b"\n")
     assert json.loads(pretty) == json.loads(raw)
@@ -124,7 +122,7 @@ def test_pretty_json_shows_non_json_as_text() -> None:
 
 
 def test_verify_digest_over_raw_bytes() -> None:
-    raw = (CORPUS / "docker-v2s2-httpd-5-layers.json").read_bytes()
+    raw = corpus_bytes("docker-v2s2-httpd-5-layers.json")
     digest = "sha256:" + hashlib.sha256(raw).hexdigest()
     assert verify_digest(raw, digest) is True
     assert verify_digest(pretty_json(raw).encode(), digest) is False
