@@ -100,7 +100,7 @@ def test_requests_are_not_logged(demo_sandbox: SandboxProcess) -> None:
 @pytest.mark.parametrize(
     ("module", "banned"),
     [
-        ("ecrtui.sandbox_cli", ("moto", "flask", "boto3", "textual", "rich")),
+        ("ecrtui.cli.sandbox", ("moto", "flask", "boto3", "textual", "rich")),
         ("ecrtui.sandbox", ("moto", "textual", "rich")),
         ("ecrtui.sandbox.seed", ("moto", "textual", "rich")),
         ("ecrtui.sandbox.server", ("textual", "rich")),

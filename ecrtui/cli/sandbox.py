@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 
-def add_sandbox_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``sandbox`` and its options on the top-level subparsers."""
+def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Register ``sandbox`` and its options on the top-level subparsers (it takes no AWS options)."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "sandbox",
         help="run a local ECR sandbox (needs ecrtui[demo])",
@@ -48,6 +48,7 @@ def add_sandbox_parser(subparsers: Any) -> argparse.ArgumentParser:
     scale.add_argument(
         "--scale-images", type=int, default=0, metavar="M", help="one repository with M images"
     )
+    parser.set_defaults(run=run_sandbox)
     return parser
 
 
