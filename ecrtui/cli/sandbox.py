@@ -1,8 +1,9 @@
 """``ecrtui sandbox``: run the local ECR sandbox in the foreground.
 
 Only argparse here at import time: ``ecrtui --help`` builds this parser, and must not pay for moto, Flask or boto3.
-The first line printed is ``endpoint: http://HOST:PORT`` (the test fixtures wait for it), then the profiles and an
-``export`` line to paste.
+The first line printed is ``endpoint: http://HOST:PORT`` (the test fixtures wait for it), then one
+``registry ACCOUNT REGION: http://HOST:PORT`` line per registry server (what docker and skopeo pull from), the
+profiles and an ``export`` line to paste.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     parser.add_argument(
         "--url-ttl-seconds", type=int, default=600, metavar="S", help="lifetime of layer download URLs (600)"
     )
+    parser.add_argument(
+        "--token-ttl-seconds",
+        type=int,
+        default=12 * 3600,
+        metavar="S",
+        help="lifetime of GetAuthorizationToken tokens (43200, 12 hours, as ECR)",
+    )
     net = parser.add_argument_group("network simulation")
     net.add_argument("--latency-ms", type=int, default=0, metavar="N", help="added to every request")
     net.add_argument("--bandwidth-mbps", type=float, default=None, metavar="N", help="per-stream blob limit")
@@ -60,6 +68,7 @@ def _options(args: argparse.Namespace) -> Any:
         port=args.port,
         seed=args.seed,
         url_ttl_seconds=args.url_ttl_seconds,
+        token_ttl_seconds=args.token_ttl_seconds,
         latency_ms=args.latency_ms,
         bandwidth_mbps=args.bandwidth_mbps,
         fail_rate=args.fail_rate,
@@ -126,6 +135,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
             print(f"ecrtui sandbox: cannot write profiles to {directory}: {error.strerror}", file=sys.stderr)
             return 1
         lines = [f"endpoint: {sandbox.endpoint_url}"]
+        lines += [f"registry {r.account_id} {r.region}: {url}" for r, url in sandbox.registry_urls.items()]
         lines += [f"profile {p.name}: account {p.account_id}, region {p.region}" for p in SANDBOX_PROFILES]
         lines += [f"seeded in {sandbox.seed_seconds:.2f} s", files.export_line, "Ctrl-C to stop."]
         print("\n".join(lines), flush=True)

@@ -14,6 +14,7 @@ from moto.ecr.responses import ECRResponse
 
 from ecrtui.sandbox import image_handlers, layer_handlers
 from ecrtui.sandbox.handler_support import MOTO_HANDLERS, Handler, backend_for
+from ecrtui.sandbox.registry import account_settings
 from ecrtui.sandbox.runtime import current
 
 HANDLERS: dict[str, Handler] = {
@@ -29,6 +30,8 @@ HANDLERS: dict[str, Handler] = {
     "complete_layer_upload": layer_handlers.complete_layer_upload,
     "get_download_url_for_layer": layer_handlers.get_download_url_for_layer,
     "get_authorization_token": layer_handlers.get_authorization_token,
+    "put_account_setting": account_settings.put_account_setting,
+    "get_account_setting": account_settings.get_account_setting,
 }
 
 
@@ -42,6 +45,7 @@ def install() -> None:
     """Put the corrected handlers on moto's ``ECRResponse`` (idempotent)."""
     setattr(ECRResponse, "ecr_backend", property(backend_for))  # noqa: B010 - replacing moto's method
     for name, handler in HANDLERS.items():
-        MOTO_HANDLERS.setdefault(name, getattr(ECRResponse, name))
+        if hasattr(ECRResponse, name):  # calls moto lacks have no original to keep
+            MOTO_HANDLERS.setdefault(name, getattr(ECRResponse, name))
         setattr(ECRResponse, name, handler)
     setattr(ECRResponse, "call_action", _locked_call_action)  # noqa: B010

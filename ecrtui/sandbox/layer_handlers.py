@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+import re
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.core.responses import ActionResult
-from moto.ecr.models import Repository
+from moto.ecr.models import Repository, ecr_backends
 
 from ecrtui.sandbox.blob_urls import BlobGrant, sign_url
 from ecrtui.sandbox.blobstore import UploadBuffer
@@ -16,6 +17,7 @@ from ecrtui.sandbox.errors import (
     EmptyUploadException,
     InvalidLayerException,
     InvalidLayerPartException,
+    InvalidParameterException,
     LayerAlreadyExistsException,
     LayerInaccessibleException,
     LayerPartTooSmallException,
@@ -23,7 +25,13 @@ from ecrtui.sandbox.errors import (
     UploadNotFoundException,
 )
 from ecrtui.sandbox.handler_support import repository_for
+from ecrtui.sandbox.registry import servers as registry_servers
+from ecrtui.sandbox.registry.context import RegistryAddress, hostname_of
+from ecrtui.sandbox.registry.servers import TooManyRegistries
+from ecrtui.sandbox.registry.tokens import TokenClaims, authorization_token, derive_key
 from ecrtui.sandbox.runtime import current
+
+_REGISTRY_ID = re.compile(r"^[0-9]{12}$")
 
 MIN_PART_SIZE = 5 * 1024 * 1024
 
@@ -137,15 +145,42 @@ def get_download_url_for_layer(self: Any) -> ActionResult:
     return ActionResult({"downloadUrl": url, "layerDigest": digest})
 
 
+def _proxy_endpoint(self: Any, registry_id: str) -> str:
+    """Where clients reach ``registry_id``'s registry in this region: its registry server, started if need be,
+    under the host name the caller used for the API (ECR's own form when no registry servers run)."""
+    servers = registry_servers.current()
+    if servers is None:
+        return f"https://{registry_id}.dkr.ecr.{self.region}.amazonaws.com"
+    if self.region not in ecr_backends[registry_id]:
+        raise InvalidParameterException(f"Region '{self.region}' does not exist in the sandbox")
+    try:
+        port = servers.ensure(RegistryAddress(registry_id, self.region))
+    except TooManyRegistries as error:
+        raise InvalidParameterException(
+            f"Cannot serve registry {registry_id} in {self.region}: {error}"
+        ) from None
+    return f"http://{hostname_of(self.headers.get('Host') or '127.0.0.1')}:{port}"
+
+
 def get_authorization_token(self: Any) -> ActionResult:
-    """Tokens that expire 12 hours from now, as ECR's do (moto's expired in 2015)."""
+    """A token for the caller's account in this region, valid ``token_ttl_seconds`` (ECR: 12 hours), and the
+    address of each registry asked for (``proxyEndpoint``): the sandbox's registry server for it."""
     registry_ids = self._get_param("registryIds") or [self.current_account]
-    expires = current().clock() + timedelta(hours=12)
+    for registry_id in registry_ids:
+        if not isinstance(registry_id, str) or not _REGISTRY_ID.match(registry_id):
+            raise InvalidParameterException(
+                f"Invalid parameter at 'registryIds' failed to satisfy constraint: "
+                f"'must satisfy regular expression '[0-9]{{12}}'' (got {registry_id!r})"
+            )
+    runtime = current()
+    expires = int(runtime.clock().timestamp()) + runtime.token_ttl_seconds
+    claims = TokenClaims(self.current_account, self.region, expires)
+    token = authorization_token(derive_key(runtime.url_key), claims)
     data = [
         {
-            "authorizationToken": base64.b64encode(f"AWS:sandbox-token-{uuid.uuid4().hex}".encode()).decode(),
-            "expiresAt": expires,
-            "proxyEndpoint": f"https://{registry_id}.dkr.ecr.{self.region}.amazonaws.com",
+            "authorizationToken": token,
+            "expiresAt": datetime.fromtimestamp(expires, UTC),
+            "proxyEndpoint": _proxy_endpoint(self, registry_id),
         }
         for registry_id in registry_ids
     ]

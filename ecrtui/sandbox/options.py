@@ -22,6 +22,8 @@ class SandboxOptions:
     seed: SeedName = "demo"
     url_ttl_seconds: int = 600
     """Lifetime of a ``GetDownloadUrlForLayer`` URL; an expired URL answers 403 like S3."""
+    token_ttl_seconds: int = 12 * 3600
+    """Lifetime of a ``GetAuthorizationToken`` token (ECR: 12 hours); the registries refuse it afterwards."""
     latency_ms: int = 0
     """Added to every API call and blob request."""
     bandwidth_mbps: float | None = None
@@ -46,6 +48,8 @@ class SandboxOptions:
             raise OptionError("port", f"{self.port} is out of range 0-65535")
         if self.url_ttl_seconds < 1:
             raise OptionError("url_ttl_seconds", "must be at least 1")
+        if self.token_ttl_seconds < 1:
+            raise OptionError("token_ttl_seconds", "must be at least 1")
         if self.latency_ms < 0:
             raise OptionError("latency_ms", "must not be negative")
         if self.bandwidth_mbps is not None and not (0 < self.bandwidth_mbps < math.inf):

@@ -8,9 +8,12 @@ sandbox with no other setting. No moto import here.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shlex
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +57,8 @@ class ProfileFiles:
     directory: Path
     config_file: Path
     credentials_file: Path
+    registries_file: Path | None = None
+    """``registries.json``: the registry servers' addresses (see ``write_registries_file``)."""
 
     @property
     def env(self) -> dict[str, str]:
@@ -127,3 +132,81 @@ def write_profile_files(
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(f"{MARKER}\n{render_credentials(credentials)}")
     return ProfileFiles(directory, config_file, credentials_file)
+
+
+REGISTRIES_FILE = "registries.json"
+REGISTRIES_MARKER = "ecrtui sandbox; replaced on every start"
+"""The ``writtenBy`` value of ``registries.json``: a file without it is not the sandbox's and is never replaced."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryEndpoint:
+    """Where one registry (account, region) speaks the registry API."""
+
+    account_id: str
+    region: str
+    url: str
+    """``http://HOST:PORT``; ``HOST:PORT`` is what image references and ``docker login`` name."""
+
+    @property
+    def host(self) -> str:
+        return self.url.split("://", 1)[-1]
+
+
+def render_registries(endpoint_url: str, registries: Sequence[RegistryEndpoint]) -> str:
+    """``registries.json``: the API endpoint and, per registry, its address and the profiles whose home it is."""
+    entries = [
+        {
+            "account": r.account_id,
+            "region": r.region,
+            "url": r.url,
+            "host": r.host,
+            "profiles": [
+                p.name for p in SANDBOX_PROFILES if (p.account_id, p.region) == (r.account_id, r.region)
+            ],
+        }
+        for r in registries
+    ]
+    document = {"writtenBy": REGISTRIES_MARKER, "endpoint": endpoint_url, "registries": entries}
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _refuse_foreign_registries_file(path: Path) -> None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return
+    try:
+        ours = json.loads(text).get("writtenBy") == REGISTRIES_MARKER
+    except (ValueError, AttributeError):
+        ours = False
+    if not ours:
+        raise FileExistsError(
+            errno.EEXIST,
+            f"{path} exists and was not written by ecrtui sandbox; not overwriting it",
+            str(path),
+        )
+
+
+def write_registries_file(directory: Path, endpoint_url: str, registries: Sequence[RegistryEndpoint]) -> Path:
+    """Write ``DIR/registries.json`` atomically (it is rewritten while the sandbox runs, and read by tools).
+
+    ``FileExistsError`` when DIR holds a ``registries.json`` the sandbox did not write.
+    """
+    path = directory / REGISTRIES_FILE
+    _refuse_foreign_registries_file(path)
+    fd, temporary = tempfile.mkstemp(prefix=".registries-", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(render_registries(endpoint_url, registries))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_registries_file(path: Path) -> list[RegistryEndpoint]:
+    """The registries a ``registries.json`` lists (for tests and tools that find the sandbox by its files)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return [RegistryEndpoint(e["account"], e["region"], e["url"]) for e in document["registries"]]

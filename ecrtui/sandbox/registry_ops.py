@@ -7,6 +7,7 @@ have pushed: digests are sha256 of the manifest bytes, sizes are sums of layer s
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime
 from fnmatch import fnmatchcase
 
@@ -20,7 +21,7 @@ from ecrtui.sandbox.errors import (
     ReferencedImagesNotFoundException,
 )
 from ecrtui.sandbox.images import SandboxImage, repo_images
-from ecrtui.sandbox.manifest_rules import ManifestFacts, read_manifest
+from ecrtui.sandbox.manifest_rules import INDEX_TYPES, ManifestFacts, read_manifest
 from ecrtui.sandbox.runtime import current
 
 
@@ -126,3 +127,25 @@ def put_image(
     if tag is not None:
         index.tag(existing, tag)
     return existing, tag
+
+
+def referenced_by_index(repository: Repository, digest: str) -> bool:
+    """Whether an index in ``repository`` lists ``digest`` (ECR then refuses to delete that image)."""
+    for image in repo_images(repository).images:
+        if image.image_manifest_media_type in INDEX_TYPES and digest in image.image_manifest:
+            children = json.loads(image.image_manifest).get("manifests", [])
+            if any(child.get("digest") == digest for child in children):
+                return True
+    return False
+
+
+def untag_image(repository: Repository, image: SandboxImage, tag: str) -> None:
+    """Remove one tag of an image that keeps others (both faces: ``BatchDeleteImage``, registry ``DELETE``)."""
+    repo_images(repository).untag(image, tag)
+
+
+def delete_image(repository: Repository, image: SandboxImage) -> list[str]:
+    """Remove an image with all its tags; return the tags it had. The caller checks ``referenced_by_index``."""
+    tags = list(image.image_tags)
+    repo_images(repository).remove(image)
+    return tags

@@ -26,6 +26,8 @@ class Runtime:
     blobs: BlobStore = field(default_factory=BlobStore)
     uploads: dict[str, UploadBuffer] = field(default_factory=dict)
     url_ttl_seconds: int = 600
+    token_ttl_seconds: int = 12 * 3600
+    """Lifetime of a ``GetAuthorizationToken`` token (ECR: 12 hours)."""
     url_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     clock: Callable[[], datetime] = utc_now
     lock: threading.RLock = field(default_factory=threading.RLock)

@@ -6,109 +6,90 @@ Used three ways: ``ecrtui sandbox`` (foreground process), ``ecrtui --demo`` (in-
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-import socket
-import sys
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from moto.core.base_backend import BackendDict
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from ecrtui.sandbox import ecr_handlers, runtime
 from ecrtui.sandbox.accounts import create_profile_credentials
+from ecrtui.sandbox.http_server import QuietRequestHandler, RunningServer, listen, make_quiet_server, serve
 from ecrtui.sandbox.network import NetworkSimulator
 from ecrtui.sandbox.options import SandboxOptions
-from ecrtui.sandbox.profiles import Credentials, ProfileFiles, write_profile_files
+from ecrtui.sandbox.profiles import (
+    SANDBOX_PROFILES,
+    Credentials,
+    ProfileFiles,
+    RegistryEndpoint,
+    write_profile_files,
+    write_registries_file,
+)
+from ecrtui.sandbox.registry import servers as registry_servers
+from ecrtui.sandbox.registry.context import RegistryAddress
 from ecrtui.sandbox.wsgi import SandboxApp
 
 log = logging.getLogger("ecrtui.sandbox")
 
 
-def _handle_request_error(request: Any, client_address: Any) -> None:
-    """Replace socketserver's default, which prints a traceback to stderr (over the TUI under --demo).
-
-    A client that hangs up mid-request (a cancelled download, a test dropping a stream) is normal for a server;
-    anything else is logged, not printed.
-    """
-    error = sys.exc_info()[1]
-    if isinstance(error, ConnectionError | TimeoutError):
-        return
-    log.error("sandbox request from %s failed", client_address[0] if client_address else "?", exc_info=True)
-
-
-def _server_log(type: str, message: str, *args: Any) -> None:
-    """werkzeug's server log (``Error on request`` with a traceback) as one line on the sandbox's logger."""
-    text = (message % args if args else message).strip()
-    lines = text.splitlines() or ["request failed"]
-    level = logging.getLevelName(type.upper())
-    summary = f"{lines[0]} {lines[-1]}" if len(lines) > 1 else lines[0]
-    log.log(level if isinstance(level, int) else logging.ERROR, "%s", summary)
-
-
-class QuietRequestHandler(MotoRequestHandler):
-    """No request log: request lines would print presigned URLs and are noise in a terminal app."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return None
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        return None
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """Bind the listening socket ourselves: werkzeug would print and ``sys.exit`` on a busy port, which must
-    not happen inside ``ecrtui --demo``; here the caller gets an ``OSError`` to report in one line."""
-    listener = socket.socket(select_address_family(host, port), socket.SOCK_STREAM)
-    try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen(128)
-    except OSError:
-        listener.close()
-        raise
-    return listener
+def initial_registries() -> set[RegistryAddress]:
+    """The registries that get a server at start: each profile's home registry and every registry holding a
+    repository (others start when ``GetAuthorizationToken`` asks for them; see ``registry.servers``)."""
+    homes = {RegistryAddress(p.account_id, p.region) for p in SANDBOX_PROFILES}
+    return homes | registry_servers.registries_holding_repositories()
 
 
 class Sandbox:
-    """A running local ECR: start it, point boto3 at ``endpoint_url`` (or at ``write_profiles``), stop it."""
+    """A running local ECR: start it, point boto3 at ``endpoint_url`` (or at ``write_profiles``), pull and push
+    through ``registry_urls``, stop it."""
 
     def __init__(self, options: SandboxOptions | None = None) -> None:
         self.options = options or SandboxOptions()
         self.credentials: dict[str, Credentials] = {}
         self.seed_seconds: float = 0.0
         """Time spent seeding at the last start (reported by the CLI and benchmarks)."""
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self.registry_seconds: float = 0.0
+        """Time spent starting the registry servers at the last start (benchmarks)."""
+        self._api: RunningServer | None = None
+        self._registries: registry_servers.RegistryServers | None = None
+        self._profiles_dir: Path | None = None
+        self._files_lock = threading.Lock()
 
     @property
     def endpoint_url(self) -> str:
-        if self._server is None:
+        if self._api is None:
             raise RuntimeError("the sandbox is not running; call start() first")
-        host, port = self._server.server_address[:2]
-        if isinstance(host, bytes):
-            host = host.decode()
-        if ":" in host:  # IPv6 literal
-            host = f"[{host}]"
-        return f"http://{host}:{port}"
+        return self._api.url
+
+    @property
+    def registry_urls(self) -> dict[RegistryAddress, str]:
+        """``http://HOST:PORT`` of every running registry server, in (account, region) order."""
+        if self._registries is None:
+            raise RuntimeError("the sandbox is not running; call start() first")
+        return self._registries.urls()
 
     def start(self) -> Sandbox:
-        """Bind the port, seed the registries and serve in a daemon thread; requests succeed on return.
+        """Bind the port, seed the registries and serve in daemon threads; requests succeed on return.
 
         Raises ``ValueError`` for bad options and ``OSError`` when the address cannot be bound (before seeding,
         so a busy port fails fast).
         """
         self.options.validate()
-        listener = _listen(self.options.host, self.options.port)
+        listener = listen(self.options.host, self.options.port)
         try:
             os.environ.pop("MOTO_ACCOUNT_ID", None)  # would force every request into one account
             BackendDict.reset()
-            runtime.reset(runtime.Runtime(url_ttl_seconds=self.options.url_ttl_seconds))
+            runtime.reset(
+                runtime.Runtime(
+                    url_ttl_seconds=self.options.url_ttl_seconds,
+                    token_ttl_seconds=self.options.token_ttl_seconds,
+                )
+            )
             ecr_handlers.install()
             self.credentials = create_profile_credentials()
             started = time.perf_counter()
@@ -123,20 +104,23 @@ class Sandbox:
                 fail_rate=self.options.fail_rate,
                 fail_seed=self.options.fail_seed,
             )
-            self._server = make_server(
-                self.options.host,
-                self.options.port,
-                SandboxApp(dispatcher, network),
-                threaded=True,
-                request_handler=QuietRequestHandler,
-                fd=listener.fileno(),
+            server = make_quiet_server(
+                listener, self.options.host, SandboxApp(dispatcher, network), QuietRequestHandler
             )
-            self._server.handle_error = _handle_request_error  # type: ignore[method-assign]
-            self._server.log = _server_log  # type: ignore[method-assign]
         finally:
             listener.close()  # the server holds its own duplicate of the socket
-        self._thread = threading.Thread(target=self._server.serve_forever, name="ecrtui-sandbox", daemon=True)
-        self._thread.start()
+        self._api = serve(server, "ecrtui-sandbox")
+        started = time.perf_counter()
+        try:
+            self._registries = registry_servers.RegistryServers(
+                self.options.host, self._api.port, network, on_start=self._registries_changed
+            )
+            registry_servers.install(self._registries)
+            self._registries.start(initial_registries())
+        except BaseException:
+            self.stop()
+            raise
+        self.registry_seconds = time.perf_counter() - started
         return self
 
     def _seed(self) -> None:
@@ -147,22 +131,40 @@ class Sandbox:
         if self.options.scale_repos or self.options.scale_images:
             scale.seed_scale(self.options.scale_repos, self.options.scale_images)
 
-    def write_profiles(self, directory: Path | str) -> ProfileFiles:
-        """Write ``DIR/config`` and ``DIR/credentials`` for every sandbox profile, pointing at this sandbox.
+    def _registry_endpoints(self) -> list[RegistryEndpoint]:
+        return [RegistryEndpoint(r.account_id, r.region, url) for r, url in self.registry_urls.items()]
 
-        ``FileExistsError`` (an ``OSError``) when DIR already holds AWS files the sandbox did not write.
+    def write_profiles(self, directory: Path | str) -> ProfileFiles:
+        """Write ``DIR/config``, ``DIR/credentials`` and ``DIR/registries.json`` pointing at this sandbox; the
+        registries file is rewritten whenever a registry server starts on demand.
+
+        ``FileExistsError`` (an ``OSError``) when DIR already holds files the sandbox did not write.
         """
-        return write_profile_files(Path(directory), self.endpoint_url, self.credentials)
+        directory = Path(directory)
+        with self._files_lock:
+            files = write_profile_files(directory, self.endpoint_url, self.credentials)
+            registries_file = write_registries_file(directory, self.endpoint_url, self._registry_endpoints())
+            self._profiles_dir = directory
+        return dataclasses.replace(files, registries_file=registries_file)
+
+    def _registries_changed(self) -> None:
+        with self._files_lock:
+            if self._profiles_dir is None or self._api is None:
+                return
+            try:
+                write_registries_file(self._profiles_dir, self.endpoint_url, self._registry_endpoints())
+            except OSError as error:
+                log.warning("cannot update %s: %s", self._profiles_dir / "registries.json", error.strerror)
 
     def stop(self) -> None:
-        """Stop serving and release the port and the blob files."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        self._server = None
-        self._thread = None
+        """Stop serving and release the ports and the blob files."""
+        if self._registries is not None:
+            self._registries.stop()
+            registry_servers.install(None)
+        if self._api is not None:
+            self._api.stop()
+        self._registries = None
+        self._api = None
         runtime.current().blobs.close()
 
     def __enter__(self) -> Sandbox:
