@@ -68,7 +68,7 @@ def test_the_library_prints_nothing_by_default() -> None:
 
 
 def test_werkzeug_error_report_becomes_one_line(caplog: pytest.LogCaptureFixture) -> None:
-    from ecrtui.sandbox.server import _server_log
+    from ecrtui.sandbox.http_server import server_log as _server_log
 
     report = "Error on request:\nTraceback (most recent call last):\n  File 'x'\nValueError: nope"
     with caplog.at_level(logging.ERROR, logger="ecrtui.sandbox"):
