@@ -71,7 +71,10 @@ def demo_in_process() -> None:
     started = time.perf_counter()
     with Sandbox(SandboxOptions(seed="demo")) as sandbox:
         ready = time.perf_counter() - started
-        print(f"demo sandbox in-process: ready in {ready:.2f} s (seeding {sandbox.seed_seconds:.2f} s)")
+        print(
+            f"demo sandbox in-process: ready in {ready:.2f} s (seeding {sandbox.seed_seconds:.2f} s, "
+            f"{len(sandbox.registry_urls)} registry servers {sandbox.registry_seconds * 1000:.1f} ms)"
+        )
 
 
 def _rss_mb(pid: int) -> str:
@@ -146,9 +149,46 @@ def blob_throughput(megabytes: int = 32) -> None:
             process.wait(timeout=30)
 
 
+def registry_throughput(megabytes: int = 32) -> None:
+    """The registry face: a blob pushed with one streamed PATCH (as docker and skopeo do) and pulled through the
+    blob GET's redirect, with the token from GetAuthorizationToken."""
+    with tempfile.TemporaryDirectory() as tmp:
+        process, _ = _start(Path(tmp), "--seed", "empty")
+        try:
+            ecr = _session(Path(tmp), "demo-dev").client("ecr")
+            ecr.create_repository(repositoryName="bench/blobs")
+            login = ecr.get_authorization_token()["authorizationData"][0]
+            auth = {"Authorization": "Basic " + login["authorizationToken"]}
+            base = login["proxyEndpoint"]
+            data = os.urandom(megabytes * 1024 * 1024)
+            digest = "sha256:" + hashlib.sha256(data).hexdigest()
+            started = time.perf_counter()
+            location = urllib3.request("POST", f"{base}/v2/bench/blobs/blobs/uploads/", headers=auth)
+            upload = base + location.headers["Location"]
+            chunks = (data[i : i + 1024 * 1024] for i in range(0, len(data), 1024 * 1024))
+            urllib3.request("PATCH", upload, body=chunks, headers=auth)
+            done = urllib3.request("PUT", f"{upload}?digest={digest}", headers=auth)
+            assert done.status == 201, done.data
+            push = time.perf_counter() - started
+            started = time.perf_counter()
+            redirect = urllib3.request(
+                "GET", f"{base}/v2/bench/blobs/blobs/{digest}", headers=auth, redirect=False
+            )
+            response = urllib3.request("GET", redirect.headers["Location"], preload_content=False)
+            received = sum(len(chunk) for chunk in response.stream(1024 * 1024))
+            pull = time.perf_counter() - started
+            assert received == len(data)
+            print(f"registry blob push ({megabytes} MiB, one streamed PATCH): {megabytes / push:.0f} MiB/s")
+            print(f"registry blob pull ({megabytes} MiB, through the redirect): {megabytes / pull:.0f} MiB/s")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 if __name__ == "__main__":
     demo_in_process()
     demo_memory()
     scale(100_000, "empty")
     scale(100_000, "demo")  # the issue's command: ``ecrtui sandbox --scale-images 100000``
     blob_throughput()
+    registry_throughput()

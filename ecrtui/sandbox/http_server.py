@@ -123,3 +123,13 @@ def serve(server: BaseWSGIServer, name: str) -> RunningServer:
     thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     return RunningServer(server, thread)
+
+
+def stop_servers(servers: list[RunningServer]) -> None:
+    """Stop several servers at once: each notices a shutdown request only at its next poll (up to half a
+    second), so stopping them one after another would add those waits up (``--demo`` stops them on exit)."""
+    stoppers = [threading.Thread(target=server.stop, daemon=True) for server in servers]
+    for stopper in stoppers:
+        stopper.start()
+    for stopper in stoppers:
+        stopper.join(timeout=15)

@@ -19,7 +19,14 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 
 from ecrtui.sandbox import ecr_handlers, runtime
 from ecrtui.sandbox.accounts import create_profile_credentials
-from ecrtui.sandbox.http_server import QuietRequestHandler, RunningServer, listen, make_quiet_server, serve
+from ecrtui.sandbox.http_server import (
+    QuietRequestHandler,
+    RunningServer,
+    listen,
+    make_quiet_server,
+    serve,
+    stop_servers,
+)
 from ecrtui.sandbox.network import NetworkSimulator
 from ecrtui.sandbox.options import SandboxOptions
 from ecrtui.sandbox.profiles import (
@@ -158,11 +165,11 @@ class Sandbox:
 
     def stop(self) -> None:
         """Stop serving and release the ports and the blob files."""
+        servers = [self._api] if self._api is not None else []
         if self._registries is not None:
-            self._registries.stop()
+            servers += self._registries.detach()
             registry_servers.install(None)
-        if self._api is not None:
-            self._api.stop()
+        stop_servers(servers)
         self._registries = None
         self._api = None
         runtime.current().blobs.close()

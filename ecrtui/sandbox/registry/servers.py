@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterable
 
 from moto.ecr.models import ecr_backends
 
-from ecrtui.sandbox.http_server import QuietWsgiHandler, RunningServer, listen, make_quiet_server, serve
+from ecrtui.sandbox.http_server import (
+    QuietWsgiHandler,
+    RunningServer,
+    listen,
+    make_quiet_server,
+    serve,
+    stop_servers,
+)
 from ecrtui.sandbox.network import NetworkSimulator
 from ecrtui.sandbox.registry.app import RegistryApp
 from ecrtui.sandbox.registry.context import RegistryAddress
@@ -84,17 +91,16 @@ class RegistryServers:
         with self._lock:
             return {registry: self._running[registry].url for registry in sorted(self._running)}
 
-    def stop(self) -> None:
-        """Stop every server and drop the uploads in progress."""
+    def detach(self) -> list[RunningServer]:
+        """Hand over every running server for stopping (``stop_servers``) and drop the uploads in progress."""
         with self._lock:
             running, self._running = list(self._running.values()), {}
-        # Each server notices a shutdown request at its next poll (up to half a second): ask them all at once.
-        stoppers = [threading.Thread(target=server.stop, daemon=True) for server in running]
-        for stopper in stoppers:
-            stopper.start()
-        for stopper in stoppers:
-            stopper.join(timeout=15)
         self._sessions.close()
+        return running
+
+    def stop(self) -> None:
+        """Stop every server and drop the uploads in progress."""
+        stop_servers(self.detach())
 
 
 def registries_holding_repositories() -> set[RegistryAddress]:
