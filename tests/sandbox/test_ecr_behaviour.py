@@ -563,13 +563,14 @@ def test_default_url_lifetime_is_ten_minutes(dev: Any, repo: str) -> None:
     assert before + 590 <= expires <= before + 610
 
 
-def test_authorization_token_lasts_twelve_hours(dev: Any) -> None:
+def test_authorization_token_lasts_twelve_hours(dev: Any, rw_sandbox: SandboxProcess) -> None:
     from datetime import UTC, datetime, timedelta
 
     data = dev.get_authorization_token()["authorizationData"][0]
     remaining = data["expiresAt"] - datetime.now(UTC)
     assert timedelta(hours=11, minutes=55) < remaining <= timedelta(hours=12)
-    assert data["proxyEndpoint"] == "https://111111111111.dkr.ecr.us-east-1.amazonaws.com"
+    # The registry's address, as on AWS; here the sandbox's registry server (tests/sandbox/test_registry_*.py).
+    assert data["proxyEndpoint"] == rw_sandbox.registry_url("111111111111", "us-east-1")
 
 
 @pytest.mark.parametrize(

@@ -349,6 +349,29 @@ class TestManifests:
         by_digest = put(child.digest, child.manifest)
         assert by_digest.status == 201  # already there, untagged: still a success
 
+    def test_a_generic_content_type_leaves_the_type_to_the_document(
+        self, http: RegistryHttp, ecr: Any, repo: str
+    ) -> None:
+        image = push_image(ecr, repo, "typed", docker=True)
+        response = http.request(
+            "PUT",
+            f"/v2/{repo}/manifests/generic",
+            body=image.manifest,
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status == 201
+        detail = ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": "generic"}])["imageDetails"][
+            0
+        ]
+        assert detail["imageManifestMediaType"] == DOCKER_MANIFEST
+        mismatch = http.request(
+            "PUT",
+            f"/v2/{repo}/manifests/mismatch",
+            body=image.manifest,
+            headers={"Content-Type": OCI_MANIFEST},
+        )
+        assert (mismatch.status, error_body(mismatch)["code"]) == (400, "MANIFEST_INVALID")
+
     def test_an_immutable_tag_cannot_move(self, http: RegistryHttp, ecr: Any) -> None:
         repo = f"test/immutable-{os.getpid()}-{next(_names)}"
         ecr.create_repository(repositoryName=repo, imageTagMutability="IMMUTABLE")

@@ -93,7 +93,7 @@ def test_requests_are_not_logged(demo_sandbox: SandboxProcess) -> None:
     ecr = demo_sandbox.session("demo-dev").client("ecr")
     ecr.describe_repositories(maxResults=1)
     ecr.describe_repositories(maxResults=2)
-    assert len(demo_sandbox.output) == 6
+    assert len(demo_sandbox.output) == 6 + len(demo_sandbox.registries)
     assert not any("HTTP/1.1" in line or "POST" in line for line in demo_sandbox.output)
 
 
@@ -134,7 +134,11 @@ def test_default_profiles_dir_is_temporary_and_removed_on_exit() -> None:
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(6)]
+        lines = []
+        for line in process.stdout:  # the banner, up to its last line (or the end of output)
+            lines.append(line)
+            if line.startswith("Ctrl-C to stop."):
+                break
         export = next(line for line in lines if line.startswith("export "))
         config = Path(shlex.split(export)[1].removeprefix("AWS_CONFIG_FILE="))
         assert config.is_file()

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from ecrtui.sandbox import registry_ops
 from ecrtui.sandbox.errors import ImageAlreadyExistsException
 from ecrtui.sandbox.images import SandboxImage, repo_images
+from ecrtui.sandbox.manifest_rules import MANIFEST_TYPES
 from ecrtui.sandbox.registry.context import Call
 from ecrtui.sandbox.registry.errors import RegistryError, from_ecr, manifest_unknown
 from ecrtui.sandbox.registry.negotiation import accepted_types, negotiate
@@ -78,7 +79,9 @@ def _subject_digest(manifest: str) -> str | None:
 def put(call: Call) -> Response:
     """Store a manifest as ``PutImage`` does; pushing what is already there succeeds, as docker push expects."""
     manifest = _read_manifest(call)
-    content_type = (call.request.headers.get("Content-Type") or "").split(";", 1)[0].strip() or None
+    content_type: str | None = (call.request.headers.get("Content-Type") or "").split(";", 1)[0].strip()
+    if content_type not in MANIFEST_TYPES:
+        content_type = None  # a generic type (application/json, octet-stream): the document's own mediaType decides
     by_digest = is_digest(call.reference)
     with current().lock:
         repository = call.repository()
