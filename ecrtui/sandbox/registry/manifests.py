@@ -81,7 +81,9 @@ def put(call: Call) -> Response:
     manifest = _read_manifest(call)
     content_type: str | None = (call.request.headers.get("Content-Type") or "").split(";", 1)[0].strip()
     if content_type not in MANIFEST_TYPES:
-        content_type = None  # a generic type (application/json, octet-stream): the document's own mediaType decides
+        content_type = (
+            None  # a generic type (application/json, octet-stream): the document's own mediaType decides
+        )
     by_digest = is_digest(call.reference)
     with current().lock:
         repository = call.repository()
