@@ -95,7 +95,7 @@ class RegistryApp:
         claims = authenticate(
             request.headers.get("Authorization"),
             self.registry,
-            f"{request.host_url}",
+            request.host_url,
             derive_key(runtime.url_key),
             runtime.clock().timestamp(),
         )
