@@ -25,7 +25,7 @@ class SandboxOptions:
     token_ttl_seconds: int = 12 * 3600
     """Lifetime of a ``GetAuthorizationToken`` token (ECR: 12 hours); the registries refuse it afterwards."""
     latency_ms: int = 0
-    """Added to every API call and blob request."""
+    """Added to every API call, registry request and blob request."""
     bandwidth_mbps: float | None = None
     """Per-stream limit on blob downloads and layer-part upload bodies (megabits per second)."""
     fail_rate: float = 0.0

@@ -57,6 +57,14 @@ class TestTokens:
             read_password(KEY, password)
 
 
+def test_token_lifetime_must_be_positive() -> None:
+    from ecrtui.sandbox.options import OptionError, SandboxOptions
+
+    with pytest.raises(OptionError) as excinfo:
+        SandboxOptions(token_ttl_seconds=0).validate()
+    assert (excinfo.value.flag, excinfo.value.reason) == ("--token-ttl-seconds", "must be at least 1")
+
+
 class TestAuthentication:
     def password(self, account: str = DEV.account_id, region: str = DEV.region, expires: int = 2_000) -> str:
         return mint_password(KEY, TokenClaims(account, region, expires))
