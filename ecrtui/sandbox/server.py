@@ -108,7 +108,12 @@ class Sandbox:
         try:
             os.environ.pop("MOTO_ACCOUNT_ID", None)  # would force every request into one account
             BackendDict.reset()
-            runtime.reset(runtime.Runtime(url_ttl_seconds=self.options.url_ttl_seconds))
+            runtime.reset(
+                runtime.Runtime(
+                    url_ttl_seconds=self.options.url_ttl_seconds,
+                    activation_seconds=self.options.activation_seconds,
+                )
+            )
             ecr_handlers.install()
             self.credentials = create_profile_credentials()
             started = time.perf_counter()
