@@ -107,7 +107,6 @@ class RepositoryOperations(ServiceBase):
         """
         self._guard("CreateRepository", name=name)
         params: dict[str, Any] = {
-            "registryId": self._rid(registry_id),
             "repositoryName": name,
             **mutability_params(tag_mutability, exclusion_filters),
             "imageScanningConfiguration": {"scanOnPush": scan_on_push},
@@ -115,6 +114,7 @@ class RepositoryOperations(ServiceBase):
         }
         if tags:
             params["tags"] = resource_tag_list(tags)
+        params["registryId"] = self._rid(registry_id)  # after the checks: it may ask STS for the account
         with translating("CreateRepository"):
             response = self._ecr.create_repository(**params)
         return Repository.from_api(response["repository"])
