@@ -1,8 +1,8 @@
 """``ecrtui inspect IMAGE [--manifest|--config|--layers] [--json]``: one image, as the inspector shows it.
 
 The default is a summary (URIs, digest, size, times, status, media type, kind, tags, platforms, subject, scan).
-``--manifest`` prints the exact stored manifest bytes and ``--config`` the exact image config bytes (both verified
-against their digests by the data layer); ``--layers`` lists the layers with the build step that made each.
+``--manifest`` prints the exact stored manifest bytes and ``--config`` the exact image config bytes (verified
+against their digests by the data layer, nothing added: piped to ``sha256sum`` they give the digest); ``--layers`` lists the layers with the build step that made each.
 ``--json`` prints the summary or the layers as JSON. (Referrers: next release, with ``ListImageReferrers``.)
 """
 
@@ -147,6 +147,13 @@ def _layers(details: ImageDetails) -> list[dict[str, Any]]:
     ]
 
 
+def _write_exact(data: bytes) -> None:
+    """The bytes as stored, nothing added: ``ecrtui inspect IMAGE --manifest | sha256sum`` gives the digest."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def _a(kind: object) -> str:
     """``an index``, ``an artifact``, ``a schema1``."""
     text = str(kind)
@@ -169,17 +176,13 @@ def run_inspect(args: argparse.Namespace) -> int:
     details = ecr.get_image_details(image.repository, image.summary)
     out = sys.stdout
     if args.manifest:
-        out.write(details.manifest.raw.decode("utf-8"))
-        if not details.manifest.raw.endswith(b"\n"):
-            out.write("\n")
+        _write_exact(details.manifest.raw)
         return EXIT_OK
     if args.show_config:
         if details.config is None:
             reason = f"{_a(details.manifest.kind)} has no image config{_platform_hint(details)}"
             raise CommandError(reason, EXIT_FAILED)
-        out.write(details.config.raw.decode("utf-8"))
-        if not details.config.raw.endswith(b"\n"):
-            out.write("\n")
+        _write_exact(details.config.raw)
         return EXIT_OK
     if args.layers:
         layers = _layers(details)

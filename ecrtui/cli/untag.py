@@ -27,10 +27,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
 
 
 def run_untag(args: argparse.Namespace) -> int:
+    from ecrtui.ecr.refs import parse_reference
+
     manager = open_manager(args)
-    image = manager.resolve_image(args.image)
-    tag = image.ref.tag
+    tag = parse_reference(args.image).tag
     if tag is None:
         raise CommandError(f"'{args.image}' names no tag (write REPOSITORY:TAG)", EXIT_USAGE)
+    image = manager.resolve_image(args.image)
     plan = manager.plan_untag(image.repository, image.summary, tag)
     return run_plans(manager, [plan], args)
