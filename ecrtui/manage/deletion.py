@@ -17,7 +17,7 @@ from ecrtui.ecr.errors import EcrError
 from ecrtui.ecr.models import ImageSummary
 from ecrtui.ecr.service_base import BATCH_SIZE, chunks
 from ecrtui.manage.inventory import Inventory
-from ecrtui.manage.plan import ItemResult, Plan, image_label, joined
+from ecrtui.manage.plan import LISTED, ItemResult, Plan, image_label, joined
 
 if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr
@@ -63,7 +63,11 @@ class DeleteImagesPlan(Plan):
     def lines(self) -> tuple[str, ...]:
         sent = self.sent
         gone = {i.digest for i in sent}
-        lines = [f"delete {image_label(i)}" + (" (archived)" if i.status == "ARCHIVED" else "") for i in sent]
+        lines = [
+            f"delete {image_label(i)}" + (" (archived)" if i.status == "ARCHIVED" else "") for i in sent[:LISTED]
+        ]
+        if len(sent) > LISTED:
+            lines.append(f"and {len(sent) - LISTED} more images")
         tags = [t for i in sent for t in i.tags]
         if tags:
             lines.append(f"tags that disappear: {joined(tags, 20)}")

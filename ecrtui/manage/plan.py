@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 __all__ = ["ItemResult", "ItemStatus", "Outcome", "Plan", "attempt", "image_label", "joined"]
 
 ItemStatus = Literal["ok", "failed", "refused", "skipped"]
+LISTED = 20
+"""Images a plan names one per line; the rest are counted (the plan's own fields hold them all)."""
 T = TypeVar("T")
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ecrtui.ecr.images import StorageClass
 from ecrtui.ecr.models import ImageSummary
 from ecrtui.manage.inventory import Inventory
-from ecrtui.manage.plan import ItemResult, Plan, attempt, image_label, joined
+from ecrtui.manage.plan import LISTED, ItemResult, Plan, attempt, image_label, joined
 
 if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr
@@ -91,7 +91,9 @@ class StorageClassPlan(Plan):
 
     @property
     def lines(self) -> tuple[str, ...]:
-        lines = [f"{self.verb} {image_label(i)}" for i in self.todo]
+        lines = [f"{self.verb} {image_label(i)}" for i in self.todo[:LISTED]]
+        if len(self.todo) > LISTED:
+            lines.append(f"and {len(self.todo) - LISTED} more images")
         lines += [f"skip {image_label(i)}: {self._skip_reason(i)}" for i in self.images if not self._ready(i)]
         if self.archiving:
             chosen = {i.digest for i in self.todo}

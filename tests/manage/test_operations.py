@@ -308,6 +308,8 @@ class TestDelete:
         summaries = manager.ecr.service.list_images(name)
         plan = manager.plan_delete_images(repository, summaries)
         assert plan.title == f"Delete 150 images from {name}"
+        assert "and 130 more images" in plan.lines
+        assert len(plan.sent) == 150
         assert f"tags that disappear: {', '.join(f't{n}' for n in range(20))} and 130 more" in plan.lines
         ecr.batch_delete_image(repositoryName=name, imageIds=[{"imageDigest": digests[7]}])  # gone meanwhile
         calls = sent(manager, "BatchDeleteImage")
