@@ -7,7 +7,6 @@ image a rule would expire or move to archive. ``preview_lifecycle_policy`` does 
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -275,8 +274,3 @@ def _preview(name: str, pages: Sequence[Mapping[str, Any]]) -> LifecyclePreview:
         expiring_count=int(summary.get("expiringImageTotalCount") or 0),
         transitioning_count=transitioning,
     )
-
-
-def policy_json(rules: Sequence[Mapping[str, Any]]) -> str:
-    """A policy document from rule objects (for drafts built in code)."""
-    return json.dumps({"rules": list(rules)}, indent=2)

@@ -64,7 +64,8 @@ class DeleteImagesPlan(Plan):
         sent = self.sent
         gone = {i.digest for i in sent}
         lines = [
-            f"delete {image_label(i)}" + (" (archived)" if i.status == "ARCHIVED" else "") for i in sent[:LISTED]
+            f"delete {image_label(i)}" + (" (archived)" if i.status == "ARCHIVED" else "")
+            for i in sent[:LISTED]
         ]
         if len(sent) > LISTED:
             lines.append(f"and {len(sent) - LISTED} more images")

@@ -18,7 +18,9 @@ from ecrtui.ecr.errors import EcrError, InvalidInput, NotFound
 from ecrtui.ecr.login import login_command, pull_command
 from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ecr.mutability import TagMutability
+from ecrtui.ecr.policy_text import require_json_object
 from ecrtui.ecr.refs import ImageRef, InvalidReference, RegistryRef, check_tag, parse_reference
+from ecrtui.ecr.repositories import resource_tag_list
 from ecrtui.manage.audit import AuditEntry, AuditLog
 from ecrtui.manage.deletion import DeleteImagesPlan, plan_deletion
 from ecrtui.manage.inventory import Inventory, load_inventory
@@ -209,8 +211,6 @@ class Manager:
         set_tags: Mapping[str, str] | None = None,
         remove_keys: Sequence[str] = (),
     ) -> ResourceTagsPlan:
-        from ecrtui.ecr.repositories import resource_tag_list
-
         current = self.ecr.get_resource_tags(repository.arn, refresh=True)
         merged = {**{k: v for k, v in current.items() if k not in remove_keys}, **(set_tags or {})}
         resource_tag_list(merged)  # the result must be a valid set of tags
@@ -218,8 +218,6 @@ class Manager:
 
     def plan_repository_policy(self, repository: Repository, policy_text: str | None) -> RepositoryPolicyPlan:
         if policy_text is not None:
-            from ecrtui.ecr.policy_text import require_json_object
-
             require_json_object(policy_text, "repository policy")
         current = self.ecr.get_repository_policy(repository.name, repository.registry_id, refresh=True)
         return RepositoryPolicyPlan(repository, current, policy_text)

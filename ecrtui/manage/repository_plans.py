@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from ecrtui.ecr.errors import InvalidInput
 from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ecr.mutability import TagMutability, TagRules, mutability_params
-from ecrtui.ecr.refs import check_repository_name
+from ecrtui.ecr.refs import InvalidReference, check_repository_name
 from ecrtui.ecr.repositories import resource_tag_list
 from ecrtui.manage.plan import ItemResult, Plan, attempt, joined
 
@@ -43,10 +44,7 @@ class RepositorySpec:
     resource_tags: Mapping[str, str] = field(default_factory=dict)
 
     def check(self) -> None:
-        """``InvalidInput`` (or ``InvalidReference``) for anything ECR would refuse."""
-        from ecrtui.ecr.errors import InvalidInput
-        from ecrtui.ecr.refs import InvalidReference
-
+        """``InvalidInput`` for anything ECR would refuse."""
         try:
             check_repository_name(self.name)
         except InvalidReference as exc:
