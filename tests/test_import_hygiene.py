@@ -38,6 +38,7 @@ def loaded_ui_modules(body: str) -> list[str]:
             "assert 'ecrtui.ecr.service' in sys.modules and 'ecrtui.ecr.content_store' in sys.modules"
         ),
         "import ecrtui.sandbox",
+        "import ecrtui.manage",
         (
             "import contextlib, io\n"
             "from ecrtui.cli import main\n"
@@ -45,7 +46,7 @@ def loaded_ui_modules(body: str) -> list[str]:
             "    main(['--help'])"
         ),
     ],
-    ids=["ecr", "ecr-modules", "sandbox", "cli-help"],
+    ids=["ecr", "ecr-modules", "sandbox", "manage", "cli-help"],
 )
 def test_no_textual_or_rich(body: str) -> None:
     assert loaded_ui_modules(body) == []

@@ -158,6 +158,11 @@ def guarded(command: str, run: Callable[[], int], *, stderr: TextIO | None = Non
     except KeyboardInterrupt:
         print(f"ecrtui {command}: cancelled", file=out)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``ecrtui ls | head``): stop quietly, as Unix tools do, and keep Python from
+        # complaining when it flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:
         print(fail_line(command, error), file=out)
         return exit_code_for(error)

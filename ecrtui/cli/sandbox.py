@@ -46,6 +46,13 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         metavar="S",
         help="lifetime of GetAuthorizationToken tokens (43200, 12 hours, as ECR)",
     )
+    parser.add_argument(
+        "--activation-seconds",
+        type=float,
+        default=3.0,
+        metavar="S",
+        help="how long a restored image stays ACTIVATING and a started scan IN_PROGRESS (3)",
+    )
     net = parser.add_argument_group("network simulation")
     net.add_argument("--latency-ms", type=int, default=0, metavar="N", help="added to every request")
     net.add_argument("--bandwidth-mbps", type=float, default=None, metavar="N", help="per-stream blob limit")
@@ -75,6 +82,7 @@ def _options(args: argparse.Namespace) -> Any:
         fail_seed=args.fail_seed,
         scale_repos=args.scale_repos,
         scale_images=args.scale_images,
+        activation_seconds=args.activation_seconds,
     )
 
 

@@ -22,8 +22,12 @@ from ecrtui.ecr.batches import BatchFailure, ManifestBatch
 from ecrtui.ecr.blobs import verify_digest
 from ecrtui.ecr.content_store import DiskStore, MemoryLru, default_cache_dir
 from ecrtui.ecr.details import ImageDetails, build_image_details
+from ecrtui.ecr.images import StorageClass
+from ecrtui.ecr.lifecycle import LifecyclePreview
+from ecrtui.ecr.login import RegistryEndpoint
 from ecrtui.ecr.manifests import Manifest, ManifestError, Schema1Manifest, parse_manifest
 from ecrtui.ecr.models import ImageSummary, Registry, Repository
+from ecrtui.ecr.mutability import TagMutability
 from ecrtui.ecr.replication import ReplicationConfiguration
 from ecrtui.ecr.scans import ScanFindings
 from ecrtui.ecr.service import PAGE_SIZE, CallerIdentity, EcrService, TagStatus
@@ -399,7 +403,8 @@ class CachedEcr:
         name: str,
         registry_id: str | None = None,
         *,
-        tag_mutability: Literal["MUTABLE", "IMMUTABLE"] = "MUTABLE",
+        tag_mutability: TagMutability = "MUTABLE",
+        exclusion_filters: Sequence[str] = (),
         scan_on_push: bool = False,
         encryption_type: Literal["AES256", "KMS"] = "AES256",
         kms_key: str | None = None,
@@ -411,6 +416,7 @@ class CachedEcr:
                 name,
                 rid,
                 tag_mutability=tag_mutability,
+                exclusion_filters=exclusion_filters,
                 scan_on_push=scan_on_push,
                 encryption_type=encryption_type,
                 kms_key=kms_key,
@@ -429,11 +435,16 @@ class CachedEcr:
             self._invalidate_resource_tags(rid, name)
 
     def set_tag_mutability(
-        self, name: str, mutability: Literal["MUTABLE", "IMMUTABLE"], registry_id: str | None = None
+        self,
+        name: str,
+        mutability: TagMutability,
+        registry_id: str | None = None,
+        *,
+        exclusion_filters: Sequence[str] = (),
     ) -> None:
         rid = self._rid(registry_id)
         try:
-            self.service.set_tag_mutability(name, mutability, rid)
+            self.service.set_tag_mutability(name, mutability, rid, exclusion_filters=exclusion_filters)
         finally:
             self._invalidate_keys(("repositories", rid), ("repository", rid, name))
 
@@ -510,7 +521,7 @@ class CachedEcr:
     def _invalidate_repository(self, rid: str, name: str, *, listing_too: bool = False) -> None:
         """Image listings (every tag filter) and scan results of one repository; with ``listing_too`` (the
         repository itself went away) everything about it and the registry's repository listing."""
-        image_keys = {"images", "scan-findings"}
+        image_keys = {"images", "scan-findings", "lifecycle-preview"}
 
         def touches(key: tuple[Any, ...]) -> bool:
             if listing_too and key == ("repositories", rid):
@@ -521,3 +532,61 @@ class CachedEcr:
 
         self.invalidate(touches)
         self._invalidate_keys(("images", rid, name, None))
+
+    # -- management (issue 9): archive, scans, lifecycle policies and previews, the login endpoint ------------
+
+    def update_image_storage_class(
+        self, repository_name: str, digest: str, target: StorageClass, registry_id: str | None = None
+    ) -> str:
+        """Archive or restore an image (its status changes what the listings hold)."""
+        rid = self._rid(registry_id)
+        try:
+            return self.service.update_image_storage_class(repository_name, digest, target, rid)
+        finally:
+            self._invalidate_repository(rid, repository_name)
+
+    def start_image_scan(self, repository_name: str, digest: str, registry_id: str | None = None) -> str:
+        """Start a scan (the image's scan status and findings change)."""
+        rid = self._rid(registry_id)
+        try:
+            return self.service.start_image_scan(repository_name, digest, rid)
+        finally:
+            self._invalidate_repository(rid, repository_name)
+
+    def put_lifecycle_policy(self, name: str, policy_text: str, registry_id: str | None = None) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.put_lifecycle_policy(name, policy_text, rid)
+        finally:
+            self._invalidate_keys(("lifecycle-policy", rid, name), ("lifecycle-preview", rid, name))
+
+    def delete_lifecycle_policy(self, name: str, registry_id: str | None = None) -> None:
+        rid = self._rid(registry_id)
+        try:
+            self.service.delete_lifecycle_policy(name, rid)
+        finally:
+            self._invalidate_keys(("lifecycle-policy", rid, name), ("lifecycle-preview", rid, name))
+
+    def preview_lifecycle_policy(
+        self,
+        name: str,
+        registry_id: str | None = None,
+        *,
+        policy_text: str | None = None,
+        refresh: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> LifecyclePreview:
+        """The preview of the repository's policy (cached until its images or policy change), or of a draft."""
+        rid = self._rid(registry_id)
+        if policy_text is not None:
+            return self.service.preview_lifecycle_policy(name, rid, policy_text=policy_text, cancel=cancel)
+        return self._cached(
+            ("lifecycle-preview", rid, name),
+            lambda: self.service.preview_lifecycle_policy(name, rid, cancel=cancel),
+            refresh,
+        )
+
+    def registry_endpoint(self, registry_id: str | None = None, *, refresh: bool = False) -> RegistryEndpoint:
+        """Where ``docker login``/``docker pull`` go (no token is kept)."""
+        rid = self._rid(registry_id)
+        return self._cached(("registry-endpoint", rid), lambda: self.service.registry_endpoint(rid), refresh)

@@ -216,7 +216,8 @@ for _cls, _codes in (
         Conflict,
         "RepositoryAlreadyExistsException ImageAlreadyExistsException ImageTagAlreadyExistsException "
         "RepositoryNotEmptyException LayerAlreadyExistsException LimitExceededException "
-        "ImageArchivedException",
+        "ImageArchivedException ImageStorageClassUpdateNotSupportedException "
+        "LifecyclePolicyPreviewInProgressException",
     ),
     (IntegrityError, "ImageDigestDoesNotMatchException"),
     (NetworkError, "ServiceUnavailableException ServiceUnavailable InternalFailure"),

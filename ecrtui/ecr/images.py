@@ -23,9 +23,12 @@ from ecrtui.ecr.service_base import BATCH_SIZE, PAGE_SIZE, ServiceBase, chunks
 if TYPE_CHECKING:
     from mypy_boto3_ecr.type_defs import ImageIdentifierTypeDef
 
-__all__ = ["ImageOperations", "TagStatus"]
+__all__ = ["ImageOperations", "ImageStatusFilter", "StorageClass", "TagStatus"]
 
 TagStatus = Literal["TAGGED", "UNTAGGED", "ANY"]
+ImageStatusFilter = Literal["ACTIVE", "ARCHIVED", "ACTIVATING", "ANY"]
+"""``filter.imageStatus``: ECR lists only ACTIVE images unless asked for others."""
+StorageClass = Literal["STANDARD", "ARCHIVE"]
 
 
 class ImageOperations(ServiceBase):
@@ -39,16 +42,25 @@ class ImageOperations(ServiceBase):
         tag_status: TagStatus | None = None,
         cancel: threading.Event | None = None,
         page_size: int = PAGE_SIZE,
+        image_status: ImageStatusFilter | None = None,
     ) -> Iterator[list[ImageSummary]]:
-        """Pages of images from DescribeImages (one call per 1,000 images); stops quietly on ``cancel``."""
+        """Pages of images from DescribeImages (one call per 1,000 images); stops quietly on ``cancel``.
+
+        ``image_status`` None lists what ECR lists by default (ACTIVE images); ``"ANY"`` includes archived ones.
+        """
         rid = self._rid(registry_id)
         params: dict[str, Any] = {
             "registryId": rid,
             "repositoryName": repository_name,
             "maxResults": page_size,
         }
+        filters: dict[str, str] = {}
         if tag_status is not None:
-            params["filter"] = {"tagStatus": tag_status}
+            filters["tagStatus"] = tag_status
+        if image_status is not None:
+            filters["imageStatus"] = image_status
+        if filters:
+            params["filter"] = filters
         while True:
             if cancel is not None and cancel.is_set():
                 return
@@ -61,12 +73,16 @@ class ImageOperations(ServiceBase):
             params["nextToken"] = token
 
     def list_images(
-        self, repository_name: str, registry_id: str | None = None, *, cancel: threading.Event | None = None
+        self,
+        repository_name: str,
+        registry_id: str | None = None,
+        *,
+        cancel: threading.Event | None = None,
+        image_status: ImageStatusFilter | None = None,
     ) -> list[ImageSummary]:
-        """Every image of a repository (all pages)."""
-        return [
-            i for page in self.iter_image_pages(repository_name, registry_id, cancel=cancel) for i in page
-        ]
+        """Every image of a repository (all pages); archived ones too with ``image_status="ANY"``."""
+        pages = self.iter_image_pages(repository_name, registry_id, cancel=cancel, image_status=image_status)
+        return [i for page in pages for i in page]
 
     def describe_images(
         self, repository_name: str, references: Sequence[str], registry_id: str | None = None
@@ -217,6 +233,38 @@ class ImageOperations(ServiceBase):
         return ScanFindings.from_pages(pages)
 
     # -- image mutations --------------------------------------------------------------------------------------
+
+    def update_image_storage_class(
+        self, repository_name: str, digest: str, target: StorageClass, registry_id: str | None = None
+    ) -> str:
+        """Archive (``ARCHIVE``) or restore (``STANDARD``) an image; returns its status (ARCHIVED, ACTIVATING).
+
+        Archived images cost at least 90 days of archive storage, even if deleted sooner.
+        """
+        self._guard("UpdateImageStorageClass", name=repository_name, digests=[digest])
+        with translating("UpdateImageStorageClass"):
+            response = self._ecr.update_image_storage_class(
+                registryId=self._rid(registry_id),
+                repositoryName=repository_name,
+                imageId={"imageDigest": digest},
+                targetStorageClass=target,
+            )
+        return str(response.get("imageStatus", ""))
+
+    def start_image_scan(self, repository_name: str, digest: str, registry_id: str | None = None) -> str:
+        """Start a basic vulnerability scan of an image; returns the scan status (``IN_PROGRESS``).
+
+        ECR refuses an archived image (``ImageArchivedException``), an index (``UnsupportedImageTypeException``)
+        and a second scan within 24 hours (``LimitExceededException``).
+        """
+        self._guard("StartImageScan", name=repository_name, digests=[digest])
+        with translating("StartImageScan"):
+            response = self._ecr.start_image_scan(
+                registryId=self._rid(registry_id),
+                repositoryName=repository_name,
+                imageId={"imageDigest": digest},
+            )
+        return str((response.get("imageScanStatus") or {}).get("status", ""))
 
     def add_tag(self, repository_name: str, digest: str, tag: str, registry_id: str | None = None) -> None:
         """Point ``tag`` at image ``digest`` by putting the same manifest bytes and media type again.

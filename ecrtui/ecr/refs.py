@@ -291,6 +291,12 @@ def check_digest(digest: str) -> str:
     )
 
 
+def short_digest(digest: str) -> str:
+    """``sha256:`` and the first 12 hex digits (as ``docker images`` shows digests); other text unchanged."""
+    algorithm, sep, hex_part = digest.partition(":")
+    return f"{algorithm}:{hex_part[:12]}" if sep else digest
+
+
 def _is_host(component: str) -> bool:
     return "." in component or ":" in component or component == "localhost"
 

@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
-from ecrtui.ecr.errors import NotFound, translating
+from ecrtui.ecr.errors import InvalidInput, NotFound, translating
 from ecrtui.ecr.models import Repository
+from ecrtui.ecr.mutability import TagMutability, mutability_params
+from ecrtui.ecr.policy_text import require_json_object
 from ecrtui.ecr.replication import ReplicationConfiguration
 from ecrtui.ecr.service_base import PAGE_SIZE, ServiceBase
 
-__all__ = ["RepositoryOperations"]
+if TYPE_CHECKING:
+    from mypy_boto3_ecr.type_defs import TagTypeDef
+
+__all__ = ["RepositoryOperations", "resource_tag_list"]
+
+MAX_RESOURCE_TAGS = 50
+
+
+def resource_tag_list(tags: Mapping[str, str]) -> list[TagTypeDef]:
+    """Resource tags as ECR takes them, checked: keys 1-128 characters, values up to 256, at most 50 tags."""
+    if len(tags) > MAX_RESOURCE_TAGS:
+        raise InvalidInput(f"{len(tags)} resource tags; a repository takes at most {MAX_RESOURCE_TAGS}")
+    for key, value in tags.items():
+        if not 1 <= len(key) <= 128:
+            raise InvalidInput(f"resource tag key '{key[:40]}' must be 1-128 characters")
+        if key.lower().startswith("aws:"):
+            raise InvalidInput(f"resource tag key '{key}' uses the reserved prefix 'aws:'")
+        if len(value) > 256:
+            raise InvalidInput(
+                f"the value of resource tag '{key}' is {len(value)} characters; the limit is 256"
+            )
+    return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def _encryption(encryption_type: str, kms_key: str | None) -> dict[str, str]:
+    if encryption_type not in ("AES256", "KMS"):
+        raise InvalidInput(f"encryption '{encryption_type}' is not AES256 or KMS")
+    if kms_key and encryption_type != "KMS":
+        raise InvalidInput("a KMS key needs KMS encryption")
+    encryption = {"encryptionType": encryption_type}
+    if kms_key:
+        encryption["kmsKey"] = kms_key
+    return encryption
 
 
 class RepositoryOperations(ServiceBase):
@@ -59,44 +93,52 @@ class RepositoryOperations(ServiceBase):
         name: str,
         registry_id: str | None = None,
         *,
-        tag_mutability: Literal["MUTABLE", "IMMUTABLE"] = "MUTABLE",
+        tag_mutability: TagMutability = "MUTABLE",
+        exclusion_filters: Sequence[str] = (),
         scan_on_push: bool = False,
         encryption_type: Literal["AES256", "KMS"] = "AES256",
         kms_key: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Repository:
-        """Create a repository; ``Conflict`` if it exists."""
+        """Create a repository; ``Conflict`` if it exists.
+
+        Exclusion filters with MUTABLE or IMMUTABLE mean the ``_WITH_EXCLUSION`` setting; a KMS key needs the KMS
+        encryption type. Everything is checked before the call (``InvalidInput``).
+        """
         self._guard("CreateRepository", name=name)
-        encryption: dict[str, Any] = {"encryptionType": encryption_type}
-        if kms_key:
-            encryption["kmsKey"] = kms_key
         params: dict[str, Any] = {
-            "registryId": self._rid(registry_id),
             "repositoryName": name,
-            "imageTagMutability": tag_mutability,
+            **mutability_params(tag_mutability, exclusion_filters),
             "imageScanningConfiguration": {"scanOnPush": scan_on_push},
-            "encryptionConfiguration": encryption,
+            "encryptionConfiguration": _encryption(encryption_type, kms_key),
         }
         if tags:
-            params["tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+            params["tags"] = resource_tag_list(tags)
+        params["registryId"] = self._rid(registry_id)  # after the checks: it may ask STS for the account
         with translating("CreateRepository"):
             response = self._ecr.create_repository(**params)
         return Repository.from_api(response["repository"])
 
     def delete_repository(self, name: str, registry_id: str | None = None, *, force: bool = False) -> None:
         """Delete a repository; without ``force`` ECR refuses one that still holds images (``Conflict``)."""
-        self._guard("DeleteRepository")
+        self._guard("DeleteRepository", name=name)
         with translating("DeleteRepository"):
             self._ecr.delete_repository(registryId=self._rid(registry_id), repositoryName=name, force=force)
 
     def set_tag_mutability(
-        self, name: str, mutability: Literal["MUTABLE", "IMMUTABLE"], registry_id: str | None = None
+        self,
+        name: str,
+        mutability: TagMutability,
+        registry_id: str | None = None,
+        *,
+        exclusion_filters: Sequence[str] = (),
     ) -> None:
-        """Make a repository's tags mutable or immutable."""
-        self._guard("PutImageTagMutability")
+        """Make a repository's tags mutable or immutable, with exclusion filters (checked before the call)."""
+        self._guard("PutImageTagMutability", name=name)
+        params = mutability_params(mutability, exclusion_filters)
         with translating("PutImageTagMutability"):
             self._ecr.put_image_tag_mutability(
-                registryId=self._rid(registry_id), repositoryName=name, imageTagMutability=mutability
+                registryId=self._rid(registry_id), repositoryName=name, **params
             )
 
     def get_resource_tags(self, arn: str) -> dict[str, str]:
@@ -108,8 +150,9 @@ class RepositoryOperations(ServiceBase):
     def tag_resource(self, arn: str, tags: Mapping[str, str]) -> None:
         """Add or overwrite resource tags on a repository."""
         self._guard("TagResource")
+        tag_list = resource_tag_list(tags)
         with translating("TagResource"):
-            self._ecr.tag_resource(resourceArn=arn, tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+            self._ecr.tag_resource(resourceArn=arn, tags=tag_list)
 
     def untag_resource(self, arn: str, keys: Iterable[str]) -> None:
         """Remove resource tags from a repository."""
@@ -131,8 +174,9 @@ class RepositoryOperations(ServiceBase):
         return response.get("policyText")
 
     def set_repository_policy(self, name: str, policy_text: str, registry_id: str | None = None) -> None:
-        """Replace the repository policy."""
-        self._guard("SetRepositoryPolicy")
+        """Replace the repository policy (a JSON object, checked before the call)."""
+        self._guard("SetRepositoryPolicy", name=name)
+        require_json_object(policy_text, "repository policy")
         with translating("SetRepositoryPolicy"):
             self._ecr.set_repository_policy(
                 registryId=self._rid(registry_id), repositoryName=name, policyText=policy_text

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Finding", "ScanFindings"]
+__all__ = ["SEVERITY_ORDER", "Finding", "ScanFindings"]
 
 SEVERITY_ORDER = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")
 """Most severe first; the order the UI sorts and counts by."""
@@ -24,6 +24,11 @@ class Finding:
     package: str | None = None
     package_version: str | None = None
     score: float | None = None
+    fixed_in_version: str | None = None
+    fix_available: str | None = None
+    """Enhanced scanning only: ``YES``, ``NO`` or ``PARTIAL`` (some, not all, affected packages have a fix)."""
+    exploit_available: str | None = None
+    """Enhanced scanning only: ``YES`` or ``NO``."""
 
     @classmethod
     def from_basic(cls, raw: Mapping[str, Any]) -> Finding:
@@ -52,6 +57,9 @@ class Finding:
             package=first.get("name"),
             package_version=first.get("version"),
             score=_float(raw.get("score")),
+            fixed_in_version=first.get("fixedInVersion"),
+            fix_available=raw.get("fixAvailable"),
+            exploit_available=raw.get("exploitAvailable"),
         )
 
 
@@ -72,6 +80,21 @@ class ScanFindings:
     vulnerability_source_updated_at: datetime | None = None
     severity_counts: Mapping[str, int] = field(default_factory=dict)
     findings: tuple[Finding, ...] = ()
+
+    @property
+    def enhanced(self) -> bool:
+        """Findings from enhanced scanning (Amazon Inspector), which say whether a fix or an exploit exists."""
+        return any(f.fix_available is not None or f.exploit_available is not None for f in self.findings)
+
+    @property
+    def fixable(self) -> int:
+        """How many findings have a fix (fully or partly)."""
+        return sum(f.fix_available in ("YES", "PARTIAL") for f in self.findings)
+
+    @property
+    def exploitable(self) -> int:
+        """How many findings have a known exploit."""
+        return sum(f.exploit_available == "YES" for f in self.findings)
 
     @classmethod
     def from_pages(cls, pages: Sequence[Mapping[str, Any]]) -> ScanFindings:

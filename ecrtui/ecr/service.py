@@ -20,7 +20,10 @@ import boto3
 from ecrtui.ecr.blobs import DEFAULT_MAX_BLOB_BYTES, BlobDownloader
 from ecrtui.ecr.errors import ConfigurationError, translating
 from ecrtui.ecr.images import ImageOperations, TagStatus
+from ecrtui.ecr.lifecycle import LifecycleOperations
+from ecrtui.ecr.login import LoginOperations
 from ecrtui.ecr.models import Registry
+from ecrtui.ecr.read_only import install_read_only_guard
 from ecrtui.ecr.repositories import RepositoryOperations
 from ecrtui.ecr.service_base import BATCH_SIZE, PAGE_SIZE
 from ecrtui.ecr.session import (
@@ -76,7 +79,7 @@ def _is_aws_host(endpoint_url: str) -> bool:
     return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
 
 
-class EcrService(RepositoryOperations, ImageOperations):
+class EcrService(RepositoryOperations, ImageOperations, LifecycleOperations, LoginOperations):
     """The data layer's gateway to one ECR registry endpoint (and, by registryId, to the registries it may read)."""
 
     def __init__(
@@ -119,6 +122,7 @@ class EcrService(RepositoryOperations, ImageOperations):
                 "sts", region_name=self.region, endpoint_url=sts_endpoint, config=config
             )
         self.endpoint_url: str = self._ecr.meta.endpoint_url
+        install_read_only_guard(self._ecr, lambda: self.read_only)
         self._attempts = 0
         for client in (self._ecr, self._sts):
             client.meta.events.register("before-call", self._count_call)

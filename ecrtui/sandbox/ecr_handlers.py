@@ -12,7 +12,15 @@ from typing import Any
 from moto.core.responses import BaseResponse
 from moto.ecr.responses import ECRResponse
 
-from ecrtui.sandbox import image_handlers, layer_handlers
+from ecrtui.sandbox import (
+    archive,
+    deferred,
+    image_handlers,
+    layer_handlers,
+    lifecycle_handlers,
+    mutability,
+    scan_handlers,
+)
 from ecrtui.sandbox.handler_support import MOTO_HANDLERS, Handler, backend_for
 from ecrtui.sandbox.registry import account_settings
 from ecrtui.sandbox.runtime import current
@@ -24,7 +32,6 @@ HANDLERS: dict[str, Handler] = {
     "batch_get_image": image_handlers.batch_get_image,
     "put_image": image_handlers.put_image,
     "batch_delete_image": image_handlers.batch_delete_image,
-    "describe_image_scan_findings": image_handlers.describe_image_scan_findings,
     "initiate_layer_upload": layer_handlers.initiate_layer_upload,
     "upload_layer_part": layer_handlers.upload_layer_part,
     "complete_layer_upload": layer_handlers.complete_layer_upload,
@@ -32,12 +39,22 @@ HANDLERS: dict[str, Handler] = {
     "get_authorization_token": layer_handlers.get_authorization_token,
     "put_account_setting": account_settings.put_account_setting,
     "get_account_setting": account_settings.get_account_setting,
+    # management (issue 9): archive storage, scans, tag mutability filters, lifecycle policies and previews
+    "update_image_storage_class": archive.update_image_storage_class,
+    "start_image_scan": scan_handlers.start_image_scan,
+    "describe_image_scan_findings": scan_handlers.describe_image_scan_findings,
+    "create_repository": mutability.create_repository,
+    "put_image_tag_mutability": mutability.put_image_tag_mutability,
+    "put_lifecycle_policy": lifecycle_handlers.put_lifecycle_policy,
+    "start_lifecycle_policy_preview": lifecycle_handlers.start_lifecycle_policy_preview,
+    "get_lifecycle_policy_preview": lifecycle_handlers.get_lifecycle_policy_preview,
 }
 
 
 def _locked_call_action(self: Any) -> Any:
-    """moto's dispatch, one ECR call at a time (moto's models are not thread-safe)."""
+    """moto's dispatch, one ECR call at a time (moto's models are not thread-safe), after any change come due."""
     with current().lock:
+        deferred.settle_due()
         return BaseResponse.call_action(self)
 
 
@@ -45,7 +62,8 @@ def install() -> None:
     """Put the corrected handlers on moto's ``ECRResponse`` (idempotent)."""
     setattr(ECRResponse, "ecr_backend", property(backend_for))  # noqa: B010 - replacing moto's method
     for name, handler in HANDLERS.items():
-        if hasattr(ECRResponse, name):  # calls moto lacks have no original to keep
-            MOTO_HANDLERS.setdefault(name, getattr(ECRResponse, name))
+        original = getattr(ECRResponse, name, None)  # None: a call moto does not have
+        if original is not None:
+            MOTO_HANDLERS.setdefault(name, original)
         setattr(ECRResponse, name, handler)
     setattr(ECRResponse, "call_action", _locked_call_action)  # noqa: B010

@@ -76,3 +76,39 @@ class LayerInaccessibleException(EcrServiceError):
 
 class LayerAlreadyExistsException(EcrServiceError):
     code = "LayerAlreadyExistsException"
+
+
+class ImageArchivedException(EcrServiceError):
+    code = "ImageArchivedException"
+
+
+class ImageStorageClassUpdateNotSupportedException(EcrServiceError):
+    code = "ImageStorageClassUpdateNotSupportedException"
+
+
+class ValidationException(EcrServiceError):
+    code = "ValidationException"
+
+
+class UnsupportedImageTypeException(EcrServiceError):
+    code = "UnsupportedImageTypeException"
+
+
+class LimitExceededException(EcrServiceError):
+    code = "LimitExceededException"
+
+
+class ScanNotFoundException(EcrServiceError):
+    code = "ScanNotFoundException"
+
+
+class LifecyclePolicyNotFoundException(EcrServiceError):
+    code = "LifecyclePolicyNotFoundException"
+
+
+class LifecyclePolicyPreviewNotFoundException(EcrServiceError):
+    code = "LifecyclePolicyPreviewNotFoundException"
+
+
+class LifecyclePolicyPreviewInProgressException(EcrServiceError):
+    code = "LifecyclePolicyPreviewInProgressException"

@@ -22,6 +22,7 @@ _REGISTRY_ID = re.compile(r"^[0-9]{12}$")
 
 
 TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
+IMAGE_STATUS_FILTERS = ("ACTIVE", "ARCHIVED", "ACTIVATING", "ANY")
 
 
 Handler = Callable[[Any], Any]
@@ -94,6 +95,17 @@ def tag_status(self: Any) -> str:
     status = (self._get_param("filter") or {}).get("tagStatus", "ANY")
     if status not in TAG_STATUSES:
         raise InvalidParameterException(f"Invalid parameter at 'filter.tagStatus': {status!r}")
+    return str(status)
+
+
+def image_status(self: Any) -> str:
+    """The ``filter.imageStatus`` of a call (default ``ACTIVE``: archived images are listed only when asked for)."""
+    status = (self._get_param("filter") or {}).get("imageStatus", "ACTIVE")
+    if status not in IMAGE_STATUS_FILTERS:
+        raise InvalidParameterException(
+            f"Invalid parameter at 'filter.imageStatus' failed to satisfy constraint: 'Member must satisfy enum "
+            f"value set: [ACTIVE, ARCHIVED, ACTIVATING, ANY]' (got {status!r})"
+        )
     return str(status)
 
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from moto.core.responses import ActionResult
 
-from ecrtui.sandbox import registry_ops, scans
+from ecrtui.sandbox import registry_ops
 from ecrtui.sandbox.errors import ImageNotFoundException, InvalidParameterException
 from ecrtui.sandbox.handler_support import (
-    MOTO_HANDLERS,
     JsonResponse,
     backend_for,
     fast_json,
     find_image,
     image_failure,
+    image_status,
     refuse_paging_with,
     repository_for,
     tag_status,
@@ -22,6 +22,9 @@ from ecrtui.sandbox.handler_support import (
 )
 from ecrtui.sandbox.images import SandboxImage, repo_images
 from ecrtui.sandbox.paging import paginate
+
+MAX_IMAGE_IDS = 100
+"""ECR's limit on ``imageIds`` in one call (botocore checks only the minimum)."""
 
 
 def describe_repositories(self: Any) -> ActionResult:
@@ -43,11 +46,21 @@ def describe_repositories(self: Any) -> ActionResult:
 
 
 def describe_images(self: Any) -> ActionResult | JsonResponse:
-    """Image details with ECR digests and sizes, paged in push order; by id when ``imageIds`` is given."""
+    """Image details with ECR digests and sizes, paged in push order; by id when ``imageIds`` is given.
+
+    Listings hold ACTIVE images unless ``filter.imageStatus`` asks for others; images asked for by id are
+    described whatever their status (ECR: archived images "can still be described"). A ``nextToken`` belongs to
+    the filters it was issued for.
+    """
     refuse_paging_with(self, "imageIds")
     repository = repository_for(self)
     image_ids = self._get_param("imageIds")
     if image_ids:
+        if len(image_ids) > MAX_IMAGE_IDS:
+            raise InvalidParameterException(
+                "Invalid parameter at 'imageIds' failed to satisfy constraint: 'Member must have length less "
+                f"than or equal to {MAX_IMAGE_IDS}' (got {len(image_ids)})"
+            )
         found: dict[str, SandboxImage] = {}
         for image_id in image_ids:
             image = find_image(repository, image_id)
@@ -58,11 +71,12 @@ def describe_images(self: Any) -> ActionResult | JsonResponse:
                 )
             found.setdefault(image.image_digest, image)
         return ActionResult({"imageDetails": [i.details() for i in found.values()]})
-    listing = repo_images(repository).listing(tag_status(self))
+    tags, status = tag_status(self), image_status(self)
+    listing = repo_images(repository).listing(tags, status)
     page, token = paginate(
         listing,
         lambda i: str(i.image_digest),
-        f"images:{repository.name}",
+        f"images:{repository.registry_id}:{repository.name}:{tags}:{status}",
         self._get_param("maxResults"),
         self._get_param("nextToken"),
     )
@@ -72,11 +86,12 @@ def describe_images(self: Any) -> ActionResult | JsonResponse:
 def list_images(self: Any) -> JsonResponse:
     """One entry per tag (one per untagged image), paged; ids only, so it is the cheap way to count."""
     repository = repository_for(self)
-    listing = repo_images(repository).id_listing(tag_status(self))
+    tags, status = tag_status(self), image_status(self)
+    listing = repo_images(repository).id_listing(tags, status)
     page, token = paginate(
         listing,
         lambda entry: f"{entry[0]}|{entry[1] or ''}",
-        f"ids:{repository.name}",
+        f"ids:{repository.registry_id}:{repository.name}:{tags}:{status}",
         self._get_param("maxResults"),
         self._get_param("nextToken"),
     )
@@ -193,12 +208,3 @@ def batch_delete_image(self: Any) -> ActionResult:
         if not tags:
             deleted.append({"imageDigest": image.image_digest})
     return ActionResult({"imageIds": deleted, "failures": failures})
-
-
-def describe_image_scan_findings(self: Any) -> ActionResult:
-    """Deterministic findings for seeded scans; moto's answer otherwise."""
-    repository = repository_for(self)
-    image = find_image(repository, self._get_param("imageId") or {})
-    if isinstance(image, SandboxImage) and image.scan_summary is not None:
-        return ActionResult(scans.findings_response(image, repository.registry_id, repository.name))
-    return cast(ActionResult, MOTO_HANDLERS["describe_image_scan_findings"](self))

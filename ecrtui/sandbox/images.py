@@ -9,13 +9,15 @@ moto's own scan calls keep working.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from moto.ecr.models import Image, Repository
 
+from ecrtui.sandbox.subjects import subject_digest
+
 TagStatus = str  # "TAGGED" | "UNTAGGED" | "ANY"
+ImageStatus = str  # "ACTIVE" | "ARCHIVED" | "ACTIVATING", and "ANY" as a listing filter
 
 
 class SandboxImage(Image):
@@ -50,6 +52,10 @@ class SandboxImage(Image):
         self.artifact_media_type = artifact_media_type
         self.last_pulled_at = last_pulled_at
         self.scan_summary: dict[str, Any] | None = None
+        self.image_status = "ACTIVE"
+        self.last_archived_at: datetime | None = None
+        self.last_activated_at: datetime | None = None
+        self.scan_started_at: datetime | None = None
 
     def get_image_size_in_bytes(self) -> int:
         return self.size_in_bytes
@@ -63,6 +69,7 @@ class SandboxImage(Image):
             "imageSizeInBytes": self.size_in_bytes,
             "imagePushedAt": self.pushed_at,
             "imageManifestMediaType": self.image_manifest_media_type,
+            "imageStatus": self.image_status,
         }
         if self.image_tags:
             detail["imageTags"] = list(self.image_tags)
@@ -72,13 +79,14 @@ class SandboxImage(Image):
             detail["lastRecordedPullTime"] = self.last_pulled_at
         if self.scan_summary is not None:
             detail.update(self.scan_summary)
+        if self.last_archived_at is not None:
+            detail["lastArchivedAt"] = self.last_archived_at
+        if self.last_activated_at is not None:
+            detail["lastActivatedAt"] = self.last_activated_at
+        subject = subject_digest(self)
+        if subject is not None:
+            detail["subjectManifestDigest"] = subject
         return detail
-
-
-@dataclass(slots=True)
-class _Listings:
-    images: dict[TagStatus, list[SandboxImage]]
-    ids: dict[TagStatus, list[tuple[str, str | None]]]
 
 
 class RepoImages:
@@ -88,7 +96,8 @@ class RepoImages:
         self.repository = repository
         self.by_digest: dict[str, SandboxImage] = {}
         self.by_tag: dict[str, SandboxImage] = {}
-        self._listings: _Listings | None = None
+        self._listings: dict[tuple[TagStatus, ImageStatus], list[SandboxImage]] = {}
+        self._id_listings: dict[tuple[TagStatus, ImageStatus], list[tuple[str, str | None]]] = {}
         for image in self.images:
             self.by_digest[image.get_image_digest()] = image
             for tag in image.image_tags:
@@ -99,8 +108,9 @@ class RepoImages:
         return cast(list[SandboxImage], self.repository.images)
 
     def changed(self) -> None:
-        """Drop cached listings after any change of membership or tags."""
-        self._listings = None
+        """Drop cached listings after any change of membership, tags or image status."""
+        self._listings.clear()
+        self._id_listings.clear()
 
     def add(self, image: SandboxImage, tags: list[str] | tuple[str, ...] = ()) -> None:
         self.images.append(image)
@@ -145,30 +155,35 @@ class RepoImages:
         self.images.remove(image)
         self.changed()
 
-    def _build(self) -> _Listings:
-        if self._listings is None:
-            tagged = [i for i in self.images if i.image_tags]
-            untagged = [i for i in self.images if not i.image_tags]
-            images = {"ANY": list(self.images), "TAGGED": tagged, "UNTAGGED": untagged}
-            ids: dict[TagStatus, list[tuple[str, str | None]]] = {}
-            for status, listing in images.items():
-                flat: list[tuple[str, str | None]] = []
-                for image in listing:
-                    if image.image_tags:
-                        flat.extend((image.image_digest, tag) for tag in image.image_tags)
-                    else:
-                        flat.append((image.image_digest, None))
-                ids[status] = flat
-            self._listings = _Listings(images, ids)
-        return self._listings
+    def listing(self, tag_status: TagStatus, image_status: ImageStatus = "ACTIVE") -> list[SandboxImage]:
+        """Images in push order for a ``tagStatus`` and an ``imageStatus`` filter (cached until the next change)."""
+        key = (tag_status, image_status)
+        found = self._listings.get(key)
+        if found is None:
+            found = [
+                i
+                for i in self.images
+                if (image_status == "ANY" or i.image_status == image_status)
+                and (tag_status == "ANY" or bool(i.image_tags) == (tag_status == "TAGGED"))
+            ]
+            self._listings[key] = found
+        return found
 
-    def listing(self, tag_status: TagStatus) -> list[SandboxImage]:
-        """Images in push order for a ``tagStatus`` filter (cached until the next change)."""
-        return self._build().images[tag_status]
-
-    def id_listing(self, tag_status: TagStatus) -> list[tuple[str, str | None]]:
-        """``ListImages`` entries (one per tag, one for an untagged image) for a filter."""
-        return self._build().ids[tag_status]
+    def id_listing(
+        self, tag_status: TagStatus, image_status: ImageStatus = "ACTIVE"
+    ) -> list[tuple[str, str | None]]:
+        """``ListImages`` entries (one per tag, one for an untagged image) for the filters."""
+        key = (tag_status, image_status)
+        found = self._id_listings.get(key)
+        if found is None:
+            found = []
+            for image in self.listing(tag_status, image_status):
+                if image.image_tags:
+                    found.extend((image.image_digest, tag) for tag in image.image_tags)
+                else:
+                    found.append((image.image_digest, None))
+            self._id_listings[key] = found
+        return found
 
 
 def repo_images(repository: Repository) -> RepoImages:

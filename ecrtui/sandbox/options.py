@@ -35,6 +35,8 @@ class SandboxOptions:
     """Extra repositories for benchmarks."""
     scale_images: int = 0
     """Images in one extra repository for benchmarks (up to 100,000)."""
+    activation_seconds: float = 3.0
+    """How long a restored image stays ACTIVATING (and a started image scan IN_PROGRESS)."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` (a ``ValueError``) with a one-line reason for a setting the sandbox cannot honour."""
@@ -58,6 +60,8 @@ class SandboxOptions:
             raise OptionError("fail_rate", "must be between 0 and 1")
         if self.scale_repos < 0:
             raise OptionError("scale_repos", "must not be negative")
+        if not 0 <= self.activation_seconds <= 3600:  # also refuses NaN
+            raise OptionError("activation_seconds", "must be between 0 and 3600")
         if not 0 <= self.scale_images <= 100_000:
             raise OptionError("scale_images", "must be between 0 and 100,000 (the ECR per-repository quota)")
 

@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 
 from moto.ecr.models import Repository
 
+from ecrtui.sandbox import archive
 from ecrtui.sandbox.errors import (
     ImageAlreadyExistsException,
     ImageDigestDoesNotMatchException,
@@ -94,7 +95,8 @@ def put_image(
             f"'{repository.name}' in registry with id '{repository.registry_id}'"
         )
     existing = index.by_digest.get(digest)
-    if existing is not None and (tag is None or tag in existing.image_tags):
+    restored = existing is not None and archive.restore_on_push(repository, existing)
+    if existing is not None and not restored and (tag is None or tag in existing.image_tags):
         raise ImageAlreadyExistsException(
             f"Image with digest '{digest}' and tag '{tag or 'null'}' already exists in the repository with "
             f"name '{repository.name}' in registry with id '{repository.registry_id}'"

@@ -32,6 +32,12 @@ class Runtime:
     clock: Callable[[], datetime] = utc_now
     lock: threading.RLock = field(default_factory=threading.RLock)
     """Serialises changes to moto's backends (moto itself is not thread-safe)."""
+    activation_seconds: float = 3.0
+    """How long a restored image stays ACTIVATING (and a started scan IN_PROGRESS) before it settles."""
+    deferred: list[tuple[datetime, Callable[[], None]]] = field(default_factory=list)
+    """Changes due later (a restore finishing, a scan completing); ``deferred.settle_due`` applies them."""
+    lifecycle_now: datetime | None = None
+    """When lifecycle rules are evaluated (None: now); the demo pins it to the day after its newest push."""
 
 
 _current = Runtime()

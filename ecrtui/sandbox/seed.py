@@ -99,8 +99,10 @@ def seed_demo() -> None:
     # Imported here: the recipes import this module's constants.
     from ecrtui.sandbox.seed_dev import seed_dev
     from ecrtui.sandbox.seed_kit import Layers
+    from ecrtui.sandbox.seed_manage import seed_management
     from ecrtui.sandbox.seed_prod import seed_prod
 
     layers = Layers()
     releases = seed_dev(layers, random.Random("ecrtui-demo-seed"))
     seed_prod(releases)
+    seed_management(layers)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from moto.ecr.models import Repository, ecr_backends
 
 from ecrtui.sandbox import registry_ops
 from ecrtui.sandbox.images import SandboxImage, repo_images
+from ecrtui.sandbox.scans import completed_summary
 from ecrtui.sandbox.seed_content import (
     Blob,
     BuiltImage,
@@ -111,20 +112,7 @@ class SeedRegistry:
 
 def scan_summary(rng: random.Random, completed: datetime) -> dict[str, Any]:
     """A finished basic scan with varied but seeded severity counts (``DescribeImages`` fields)."""
-    counts = {
-        "CRITICAL": rng.choice((0, 0, 0, 1)),
-        "HIGH": rng.randint(0, 3),
-        "MEDIUM": rng.randint(1, 9),
-        "LOW": rng.randint(2, 14),
-    }
-    return {
-        "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
-        "imageScanFindingsSummary": {
-            "imageScanCompletedAt": completed,
-            "vulnerabilitySourceUpdatedAt": completed - timedelta(hours=6),
-            "findingSeverityCounts": {k: v for k, v in counts.items() if v},
-        },
-    }
+    return completed_summary(rng, completed)
 
 
 def sha7(rng: random.Random) -> str:

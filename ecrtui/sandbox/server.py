@@ -95,6 +95,7 @@ class Sandbox:
                 runtime.Runtime(
                     url_ttl_seconds=self.options.url_ttl_seconds,
                     token_ttl_seconds=self.options.token_ttl_seconds,
+                    activation_seconds=self.options.activation_seconds,
                 )
             )
             ecr_handlers.install()

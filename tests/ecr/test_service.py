@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -662,7 +663,10 @@ def test_scan_findings(dev: EcrService, ecr: Any, content: dict[str, Pushed]) ->
     with pytest.raises(NotFound):
         dev.get_scan_findings("svc/app", digest)
     ecr.start_image_scan(repositoryName="svc/app", imageId={"imageDigest": digest})
-    findings = dev.get_scan_findings("svc/app", digest)
+    deadline = time.monotonic() + 30  # a scan is IN_PROGRESS for a moment, as on ECR
+    while (findings := dev.get_scan_findings("svc/app", digest)).status == "IN_PROGRESS":
+        assert time.monotonic() < deadline, "the scan never completed"
+        time.sleep(0.1)
     assert findings.status == "COMPLETE"
     assert sum(findings.severity_counts.values()) == len(findings.findings) > 0
     assert all(f.name and f.severity for f in findings.findings)

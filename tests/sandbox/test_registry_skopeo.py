@@ -91,11 +91,12 @@ def test_inspect_shows_the_image_config_and_every_tag(
     assert info["Os"] == "linux"
     assert set(seed.API_RELEASES) <= set(info["RepoTags"])
     ecr = demo_sandbox.session("demo-dev").client("ecr")
-    tags = {
-        i["imageTag"]
-        for i in ecr.list_images(repositoryName=seed.API_REPOSITORY)["imageIds"]
-        if "imageTag" in i
-    }
+    # The registry's tag list names every tag of the repository, archived images' too (ListImages lists only
+    # ACTIVE images unless asked for ANY).
+    listed = ecr.list_images(
+        repositoryName=seed.API_REPOSITORY, maxResults=1000, filter={"imageStatus": "ANY"}
+    )
+    tags = {i["imageTag"] for i in listed["imageIds"] if "imageTag" in i}
     assert set(info["RepoTags"]) == tags
 
 

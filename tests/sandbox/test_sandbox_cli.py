@@ -36,6 +36,8 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         (["--scale-images", "100001"], "--scale-images must be between 0 and 100,000"),
         (["--scale-repos", "-1"], "--scale-repos must not be negative"),
         (["--url-ttl-seconds", "0"], "--url-ttl-seconds must be at least 1"),
+        (["--activation-seconds", "-1"], "--activation-seconds must be between 0 and 3600"),
+        (["--activation-seconds", "nan"], "--activation-seconds must be between 0 and 3600"),
     ],
 )
 def test_bad_options_give_one_line(args: list[str], message: str) -> None:

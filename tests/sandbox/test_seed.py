@@ -94,7 +94,7 @@ def test_repository_settings(dev: Any) -> None:
     repositories = {
         r["repositoryName"]: r for r in dev.describe_repositories(maxResults=1000)["repositories"]
     }
-    assert repositories[seed.IMMUTABLE_REPOSITORY]["imageTagMutability"] == "IMMUTABLE"
+    assert repositories[seed.IMMUTABLE_REPOSITORY]["imageTagMutability"] == "IMMUTABLE_WITH_EXCLUSION"
     assert repositories[seed.API_REPOSITORY]["imageTagMutability"] == "MUTABLE"
     tags = dev.list_tags_for_resource(resourceArn=repositories[seed.API_REPOSITORY]["repositoryArn"])["tags"]
     assert {"Key": "team", "Value": "web"} in tags
