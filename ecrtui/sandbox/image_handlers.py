@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 from moto.core.responses import ActionResult
-from moto.ecr.models import Repository
 
 from ecrtui.sandbox import registry_ops, scans
 from ecrtui.sandbox.errors import ImageNotFoundException, InvalidParameterException
@@ -23,7 +21,6 @@ from ecrtui.sandbox.handler_support import (
     with_token,
 )
 from ecrtui.sandbox.images import SandboxImage, repo_images
-from ecrtui.sandbox.manifest_rules import INDEX_TYPES
 from ecrtui.sandbox.paging import paginate
 
 
@@ -162,50 +159,16 @@ def put_image(self: Any) -> ActionResult:
     )
 
 
-def _referenced_by_index(repository: Repository, digest: str) -> bool:
-    for image in repo_images(repository).images:
-        if image.image_manifest_media_type in INDEX_TYPES and digest in image.image_manifest:
-            children = json.loads(image.image_manifest).get("manifests", [])
-            if any(child.get("digest") == digest for child in children):
-                return True
-    return False
-
-
 def batch_delete_image(self: Any) -> ActionResult:
-    """A tag removes that tag (the image with it when it was the last); a digest removes the image."""
+    """Each id deleted under ECR's rules (``registry_ops.delete_image``); refusals are per-image failures."""
     repository = repository_for(self)
-    index = repo_images(repository)
     deleted: list[dict[str, str]] = []
     failures: list[dict[str, Any]] = []
     for image_id in self._get_param("imageIds") or []:
-        digest, tag = image_id.get("imageDigest"), image_id.get("imageTag")
-        if not digest and not tag:
-            failures.append(
-                image_failure(image_id, "MissingDigestAndTag", "Both tag and digest cannot be null")
-            )
-            continue
-        image = find_image(repository, image_id)
-        if image is None:
-            failures.append(image_failure(image_id, "ImageNotFound", "Requested image not found"))
-            continue
-        if tag and not digest and len(image.image_tags) > 1:
-            index.untag(image, tag)
-            deleted.append({"imageDigest": image.image_digest, "imageTag": tag})
-            continue
-        if _referenced_by_index(repository, image.image_digest):
-            failures.append(
-                image_failure(
-                    image_id,
-                    "ImageReferencedByManifestList",
-                    "Requested image is referenced by an image index",
-                )
-            )
-            continue
-        tags = list(image.image_tags)
-        index.remove(image)
-        deleted.extend({"imageDigest": image.image_digest, "imageTag": t} for t in tags)
-        if not tags:
-            deleted.append({"imageDigest": image.image_digest})
+        try:
+            deleted.extend(registry_ops.delete_image(repository, image_id))
+        except registry_ops.ImageChangeRefused as refused:
+            failures.append(image_failure(image_id, refused.code, refused.reason))
     return ActionResult({"imageIds": deleted, "failures": failures})
 
 
