@@ -12,7 +12,7 @@ from typing import Any
 from moto.core.responses import BaseResponse
 from moto.ecr.responses import ECRResponse
 
-from ecrtui.sandbox import image_handlers, layer_handlers
+from ecrtui.sandbox import creation_templates, image_handlers, layer_handlers, replication_handlers
 from ecrtui.sandbox.handler_support import MOTO_HANDLERS, Handler, backend_for
 from ecrtui.sandbox.runtime import current
 
@@ -29,6 +29,16 @@ HANDLERS: dict[str, Handler] = {
     "complete_layer_upload": layer_handlers.complete_layer_upload,
     "get_download_url_for_layer": layer_handlers.get_download_url_for_layer,
     "get_authorization_token": layer_handlers.get_authorization_token,
+    "put_replication_configuration": replication_handlers.put_replication_configuration,
+    "describe_image_replication_status": replication_handlers.describe_image_replication_status,
+    "start_replication_backfill": replication_handlers.start_replication_backfill,
+    "stop_replication_backfill": replication_handlers.stop_replication_backfill,
+    "list_replication_backfills": replication_handlers.list_replication_backfills,
+    "describe_replication_backfill_results": replication_handlers.describe_replication_backfill_results,
+    "create_repository_creation_template": creation_templates.create_repository_creation_template,
+    "describe_repository_creation_templates": creation_templates.describe_repository_creation_templates,
+    "update_repository_creation_template": creation_templates.update_repository_creation_template,
+    "delete_repository_creation_template": creation_templates.delete_repository_creation_template,
 }
 
 
@@ -42,6 +52,8 @@ def install() -> None:
     """Put the corrected handlers on moto's ``ECRResponse`` (idempotent)."""
     setattr(ECRResponse, "ecr_backend", property(backend_for))  # noqa: B010 - replacing moto's method
     for name, handler in HANDLERS.items():
-        MOTO_HANDLERS.setdefault(name, getattr(ECRResponse, name))
+        original = ECRResponse.__dict__.get(name)  # None for the calls moto does not implement
+        if original is not None and original is not handler:
+            MOTO_HANDLERS.setdefault(name, original)
         setattr(ECRResponse, name, handler)
     setattr(ECRResponse, "call_action", _locked_call_action)  # noqa: B010

@@ -76,3 +76,33 @@ class LayerInaccessibleException(EcrServiceError):
 
 class LayerAlreadyExistsException(EcrServiceError):
     code = "LayerAlreadyExistsException"
+
+
+class ValidationException(EcrServiceError):
+    """A request that breaks a constraint of the API model (a list too long, a value off its pattern)."""
+
+    code = "ValidationException"
+
+
+class LimitExceededException(EcrServiceError):
+    code = "LimitExceededException"
+
+
+class ReplicationBackfillInProgressException(EcrServiceError):
+    code = "ReplicationBackfillInProgressException"
+
+
+class ReplicationBackfillNotFoundException(EcrServiceError):
+    code = "ReplicationBackfillNotFoundException"
+
+
+class ReplicationBackfillInvalidStatusException(EcrServiceError):
+    code = "ReplicationBackfillInvalidStatusException"
+
+
+class TemplateAlreadyExistsException(EcrServiceError):
+    code = "TemplateAlreadyExistsException"
+
+
+class TemplateNotFoundException(EcrServiceError):
+    code = "TemplateNotFoundException"

@@ -33,6 +33,8 @@ class SandboxOptions:
     """Extra repositories for benchmarks."""
     scale_images: int = 0
     """Images in one extra repository for benchmarks (up to 100,000)."""
+    replication_delay_ms: int = 500
+    """How long ECR's replication takes: before a push is replicated, and per image of a backfill."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` (a ``ValueError``) with a one-line reason for a setting the sandbox cannot honour."""
@@ -54,6 +56,8 @@ class SandboxOptions:
             raise OptionError("fail_rate", "must be between 0 and 1")
         if self.scale_repos < 0:
             raise OptionError("scale_repos", "must not be negative")
+        if not 0 <= self.replication_delay_ms <= 3_600_000:
+            raise OptionError("replication_delay_ms", "must be between 0 and 3,600,000 (one hour)")
         if not 0 <= self.scale_images <= 100_000:
             raise OptionError("scale_images", "must be between 0 and 100,000 (the ECR per-repository quota)")
 

@@ -100,7 +100,9 @@ def seed_demo() -> None:
     from ecrtui.sandbox.seed_dev import seed_dev
     from ecrtui.sandbox.seed_kit import Layers
     from ecrtui.sandbox.seed_prod import seed_prod
+    from ecrtui.sandbox.seed_replication import seed_replication
 
     layers = Layers()
     releases = seed_dev(layers, random.Random("ecrtui-demo-seed"))
     seed_prod(releases)
+    seed_replication()

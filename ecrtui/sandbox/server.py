@@ -20,7 +20,7 @@ from moto.core.base_backend import BackendDict
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
-from ecrtui.sandbox import ecr_handlers, runtime
+from ecrtui.sandbox import ecr_handlers, replication, runtime
 from ecrtui.sandbox.accounts import create_profile_credentials
 from ecrtui.sandbox.network import NetworkSimulator
 from ecrtui.sandbox.options import SandboxOptions
@@ -135,6 +135,9 @@ class Sandbox:
             self._server.log = _server_log  # type: ignore[method-assign]
         finally:
             listener.close()  # the server holds its own duplicate of the socket
+        replication.install(
+            self.options.replication_delay_ms
+        )  # after the seed: seeded images predate the rules
         self._thread = threading.Thread(target=self._server.serve_forever, name="ecrtui-sandbox", daemon=True)
         self._thread.start()
         return self
@@ -163,6 +166,7 @@ class Sandbox:
             self._thread.join(timeout=10)
         self._server = None
         self._thread = None
+        replication.uninstall()
         runtime.current().blobs.close()
 
     def __enter__(self) -> Sandbox:
