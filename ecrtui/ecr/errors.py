@@ -191,7 +191,8 @@ for _cls, _codes in (
         "LifecyclePolicyNotFoundException LifecyclePolicyPreviewNotFoundException ScanNotFoundException "
         "LayersNotFoundException ReferencedImagesNotFoundException RegistryPolicyNotFoundException "
         "UploadNotFoundException LayerInaccessibleException PullThroughCacheRuleNotFoundException "
-        "RepositoryCreationTemplateNotFoundException NoSuchEntity ResourceNotFoundException NotFound",
+        "RepositoryCreationTemplateNotFoundException NoSuchEntity ResourceNotFoundException NotFound "
+        "ReplicationBackfillNotFoundException TemplateNotFoundException",
     ),
     (AccessDenied, "AccessDeniedException AccessDenied UnauthorizedOperation UnauthorizedException"),
     (
@@ -216,7 +217,8 @@ for _cls, _codes in (
         Conflict,
         "RepositoryAlreadyExistsException ImageAlreadyExistsException ImageTagAlreadyExistsException "
         "RepositoryNotEmptyException LayerAlreadyExistsException LimitExceededException "
-        "ImageArchivedException",
+        "ImageArchivedException ReplicationBackfillInProgressException ReplicationBackfillInvalidStatusException "
+        "TemplateAlreadyExistsException",
     ),
     (IntegrityError, "ImageDigestDoesNotMatchException"),
     (NetworkError, "ServiceUnavailableException ServiceUnavailable InternalFailure"),

@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, cast
 
 from moto.ecr.models import ECRBackend, Repository, ecr_backends
 
+from ecrtui.ecr.registry_policy import allows
 from ecrtui.sandbox import registry_ops
 from ecrtui.sandbox.creation_templates import create_repository_for
 from ecrtui.sandbox.errors import EcrServiceError, ImageAlreadyExistsException, ImageTagAlreadyExistsException
 from ecrtui.sandbox.images import SandboxImage, repo_images
 from ecrtui.sandbox.manifest_rules import read_manifest
-from ecrtui.sandbox.registry_policy import allows
 from ecrtui.sandbox.replication_rules import Destination, destinations_for, rules_of
 from ecrtui.sandbox.runtime import current
 
