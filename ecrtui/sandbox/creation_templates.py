@@ -164,10 +164,17 @@ def _existing(backend: ECRBackend, prefix: str) -> dict[str, Any]:
 
 
 def update_repository_creation_template(self: Any) -> ActionResult:
-    """``UpdateRepositoryCreationTemplate``: the members given replace the template's."""
+    """``UpdateRepositoryCreationTemplate``: the members given replace the template's; the tag mutability is the
+    one given, MUTABLE when omitted (as the model documents), and its exclusion filters go with it."""
     backend = backend_for(self)
     template = _existing(backend, _prefix(self._get_param))
-    updated = {**template, **_settings(self._get_param, creating=False), "updatedAt": current().clock()}
+    settings = _settings(self._get_param, creating=False)
+    kept = {
+        k: v
+        for k, v in template.items()
+        if k not in ("imageTagMutability", "imageTagMutabilityExclusionFilters")
+    }
+    updated = {**kept, **settings, "updatedAt": current().clock()}
     _check_mutability(backend, updated)
     template.clear()
     template.update(updated)

@@ -371,7 +371,9 @@ class TestCreationTemplates:
         (described,) = dev.describe_repository_creation_templates(prefixes=["tpl-a"])[
             "repositoryCreationTemplates"
         ]
-        assert (described["description"], described["imageTagMutability"]) == ("second", "IMMUTABLE")
+        # The model: "If this parameter is omitted, the default setting of MUTABLE will be used".
+        assert (described["description"], described["imageTagMutability"]) == ("second", "MUTABLE")
+        assert described["appliedFor"] == ["REPLICATION"]  # other members are kept
         assert described["updatedAt"] >= described["createdAt"]
         dev.delete_repository_creation_template(prefix="tpl-a")
         with pytest.raises(ClientError) as gone:
