@@ -142,7 +142,14 @@ def add_template(backend: ECRBackend, param: Callable[[str], Any], now: datetime
             f"A repository creation template with prefix '{prefix}' already exists in the registry with id "
             f"'{backend.account_id}'"
         )
-    template = {"prefix": prefix, **_settings(param, creating=True), "createdAt": now, "updatedAt": now}
+    settings = _settings(param, creating=True)
+    template = {
+        "prefix": prefix,
+        "imageTagMutability": "MUTABLE",
+        **settings,
+        "createdAt": now,
+        "updatedAt": now,
+    }
     _check_mutability(backend, template)
     templates[_key(prefix)] = template
     return template
@@ -174,7 +181,7 @@ def update_repository_creation_template(self: Any) -> ActionResult:
         for k, v in template.items()
         if k not in ("imageTagMutability", "imageTagMutabilityExclusionFilters")
     }
-    updated = {**kept, **settings, "updatedAt": current().clock()}
+    updated = {**kept, "imageTagMutability": "MUTABLE", **settings, "updatedAt": current().clock()}
     _check_mutability(backend, updated)
     template.clear()
     template.update(updated)
