@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -184,6 +185,38 @@ class TestBackfill:
         assert (
             "backfill: complete: 1 of 1 replicated to us-west-2 (111111111111)" in result.stderr.splitlines()
         )
+
+    def test_on_a_terminal_progress_is_a_bar(self, sandbox: SandboxProcess, ecr: Any) -> None:
+        repository = new_repository(ecr)
+        ecr.put_replication_configuration(replicationConfiguration={"rules": []})
+        push_image(ecr, repository, "on-a-tty", tag="v1")
+        configure(ecr, ("us-west-1", DEV), prefix=repository)
+        controller, terminal = pty.openpty()
+        command = [sys.executable, "-m", "ecrtui", "replication", "backfill", "--destination", "us-west-1"]
+        with subprocess.Popen(
+            [*command, "--wait", "--profile", "demo-dev"],
+            env={**_env(sandbox), "COLUMNS": "100", "TERM": "xterm"},
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+        ) as process:
+            os.close(terminal)
+            shown = b""
+            while True:  # read the terminal until the process has closed it
+                try:
+                    chunk = os.read(controller, 4096)
+                except OSError:  # EIO: no writer left
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            stdout, _ = process.communicate(timeout=120)
+        os.close(controller)
+        assert process.returncode == 0
+        text = shown.decode(errors="replace")
+        assert "━" in text
+        assert "1/1" in text
+        assert "complete: 1 of 1 replicated" in stdout
 
     def test_failures_exit_1_with_their_codes(self, sandbox: SandboxProcess, ecr: Any) -> None:
         repository = new_repository(ecr)

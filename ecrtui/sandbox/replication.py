@@ -23,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
+from moto.core.exceptions import ServiceException
 from moto.ecr.models import ECRBackend, Repository, ecr_backends
 
 from ecrtui.ecr.registry_policy import allows
 from ecrtui.sandbox import registry_ops
 from ecrtui.sandbox.creation_templates import create_repository_for
-from ecrtui.sandbox.errors import EcrServiceError, ImageAlreadyExistsException, ImageTagAlreadyExistsException
+from ecrtui.sandbox.errors import ImageAlreadyExistsException, ImageTagAlreadyExistsException
 from ecrtui.sandbox.images import SandboxImage, repo_images
 from ecrtui.sandbox.manifest_rules import read_manifest
 from ecrtui.sandbox.replication_rules import Destination, destinations_for, rules_of
@@ -167,7 +168,7 @@ def replicate_image(
         target = create_repository_for(target_backend, source.name, "REPLICATION")
     try:
         return _put_copy(source, target, image, tag, 0)
-    except EcrServiceError as error:  # a destination that refuses for a reason not modelled above
+    except ServiceException as error:  # a destination that refuses for a reason not modelled above
         log.warning("replication of %s to %s failed: %s", image.image_digest, destination, error)
         return Outcome(FailureCode.INTERNAL_ERROR)
 
