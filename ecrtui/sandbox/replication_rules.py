@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import botocore.session
 from moto.ecr.models import ECRBackend, ecr_backends
+from moto.utilities.utils import get_partition
 
 from ecrtui.sandbox.errors import InvalidParameterException
 from ecrtui.sandbox.model_checks import (
@@ -61,11 +60,6 @@ class Rule:
         return not self.prefixes or any(repository_name.startswith(p) for p in self.prefixes)
 
 
-@lru_cache(maxsize=256)
-def _partition(region: str) -> str:
-    return str(botocore.session.get_session().get_partition_for_region(region))
-
-
 def _destination(raw: Any, where: str, source: Destination) -> Destination:
     item = expect_object(raw, where)
     region = expect_string(item.get("region"), f"{where}.region")
@@ -84,7 +78,7 @@ def _destination(raw: Any, where: str, source: Destination) -> Destination:
             f"Invalid parameter at 'replicationConfiguration' failed to satisfy constraint: "
             f"'Region {region} is not a region Amazon ECR serves'"
         )
-    if _partition(region) != _partition(source.region):
+    if get_partition(region) != get_partition(source.region):
         raise InvalidParameterException(
             f"Invalid parameter at 'replicationConfiguration' failed to satisfy constraint: "
             f"'Region {region} is in another partition than {source.region}; replication stays in one partition'"
