@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "archive",
     "restore",
     "audit",
+    "replication",
 )
 """Modules of ``ecrtui.cli`` that add a subcommand, in the order ``--help`` lists them."""
 

@@ -58,6 +58,13 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     net.add_argument("--bandwidth-mbps", type=float, default=None, metavar="N", help="per-stream blob limit")
     net.add_argument("--fail-rate", type=float, default=0.0, metavar="F", help="fraction of calls that fail")
     net.add_argument("--fail-seed", type=int, default=0, metavar="N", help="seed of the fault sequence")
+    parser.add_argument(
+        "--replication-delay-ms",
+        type=int,
+        default=500,
+        metavar="N",
+        help="time ECR's replication takes per image (500)",
+    )
     scale = parser.add_argument_group("scale seeding (benchmarks)")
     scale.add_argument("--scale-repos", type=int, default=0, metavar="N", help="add N repositories")
     scale.add_argument(
@@ -83,6 +90,7 @@ def _options(args: argparse.Namespace) -> Any:
         scale_repos=args.scale_repos,
         scale_images=args.scale_images,
         activation_seconds=args.activation_seconds,
+        replication_delay_ms=args.replication_delay_ms,
     )
 
 

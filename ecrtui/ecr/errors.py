@@ -191,7 +191,8 @@ for _cls, _codes in (
         "LifecyclePolicyNotFoundException LifecyclePolicyPreviewNotFoundException ScanNotFoundException "
         "LayersNotFoundException ReferencedImagesNotFoundException RegistryPolicyNotFoundException "
         "UploadNotFoundException LayerInaccessibleException PullThroughCacheRuleNotFoundException "
-        "RepositoryCreationTemplateNotFoundException NoSuchEntity ResourceNotFoundException NotFound",
+        "RepositoryCreationTemplateNotFoundException NoSuchEntity ResourceNotFoundException NotFound "
+        "ReplicationBackfillNotFoundException TemplateNotFoundException",
     ),
     (AccessDenied, "AccessDeniedException AccessDenied UnauthorizedOperation UnauthorizedException"),
     (
@@ -217,7 +218,8 @@ for _cls, _codes in (
         "RepositoryAlreadyExistsException ImageAlreadyExistsException ImageTagAlreadyExistsException "
         "RepositoryNotEmptyException LayerAlreadyExistsException LimitExceededException "
         "ImageArchivedException ImageStorageClassUpdateNotSupportedException "
-        "LifecyclePolicyPreviewInProgressException",
+        "LifecyclePolicyPreviewInProgressException ReplicationBackfillInProgressException "
+        "ReplicationBackfillInvalidStatusException TemplateAlreadyExistsException",
     ),
     (IntegrityError, "ImageDigestDoesNotMatchException"),
     (NetworkError, "ServiceUnavailableException ServiceUnavailable InternalFailure"),

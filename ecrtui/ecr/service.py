@@ -4,7 +4,7 @@ Built on the calling (main) thread: the boto3 session is not thread-safe, the cl
 them. Long listings are iterators of pages (the UI shows the first page while the rest arrive) that stop cleanly
 when a ``threading.Event`` is set. Every call carries an explicit ``registryId``, so a principal can read another
 account's repository it is allowed into. A ``read_only=True`` service refuses every mutation before any call.
-The operations themselves live in ``repositories.py`` and ``images.py``.
+The operations themselves live in ``repositories.py``, ``images.py`` and ``replication_ops.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ecrtui.ecr.lifecycle import LifecycleOperations
 from ecrtui.ecr.login import LoginOperations
 from ecrtui.ecr.models import Registry
 from ecrtui.ecr.read_only import install_read_only_guard
+from ecrtui.ecr.replication_ops import ReplicationOperations
 from ecrtui.ecr.repositories import RepositoryOperations
 from ecrtui.ecr.service_base import BATCH_SIZE, PAGE_SIZE
 from ecrtui.ecr.session import (
@@ -79,7 +80,9 @@ def _is_aws_host(endpoint_url: str) -> bool:
     return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
 
 
-class EcrService(RepositoryOperations, ImageOperations, LifecycleOperations, LoginOperations):
+class EcrService(
+    RepositoryOperations, ImageOperations, LifecycleOperations, LoginOperations, ReplicationOperations
+):
     """The data layer's gateway to one ECR registry endpoint (and, by registryId, to the registries it may read)."""
 
     def __init__(

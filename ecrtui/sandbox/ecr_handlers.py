@@ -14,11 +14,13 @@ from moto.ecr.responses import ECRResponse
 
 from ecrtui.sandbox import (
     archive,
+    creation_templates,
     deferred,
     image_handlers,
     layer_handlers,
     lifecycle_handlers,
     mutability,
+    replication_handlers,
     scan_handlers,
 )
 from ecrtui.sandbox.handler_support import MOTO_HANDLERS, Handler, backend_for
@@ -48,6 +50,17 @@ HANDLERS: dict[str, Handler] = {
     "put_lifecycle_policy": lifecycle_handlers.put_lifecycle_policy,
     "start_lifecycle_policy_preview": lifecycle_handlers.start_lifecycle_policy_preview,
     "get_lifecycle_policy_preview": lifecycle_handlers.get_lifecycle_policy_preview,
+    # replication (issue 10): rules, per-image status, backfills, repository creation templates
+    "put_replication_configuration": replication_handlers.put_replication_configuration,
+    "describe_image_replication_status": replication_handlers.describe_image_replication_status,
+    "start_replication_backfill": replication_handlers.start_replication_backfill,
+    "stop_replication_backfill": replication_handlers.stop_replication_backfill,
+    "list_replication_backfills": replication_handlers.list_replication_backfills,
+    "describe_replication_backfill_results": replication_handlers.describe_replication_backfill_results,
+    "create_repository_creation_template": creation_templates.create_repository_creation_template,
+    "describe_repository_creation_templates": creation_templates.describe_repository_creation_templates,
+    "update_repository_creation_template": creation_templates.update_repository_creation_template,
+    "delete_repository_creation_template": creation_templates.delete_repository_creation_template,
 }
 
 
@@ -62,8 +75,8 @@ def install() -> None:
     """Put the corrected handlers on moto's ``ECRResponse`` (idempotent)."""
     setattr(ECRResponse, "ecr_backend", property(backend_for))  # noqa: B010 - replacing moto's method
     for name, handler in HANDLERS.items():
-        original = getattr(ECRResponse, name, None)  # None: a call moto does not have
-        if original is not None:
+        original = ECRResponse.__dict__.get(name)  # None for the calls moto does not implement
+        if original is not None and original is not handler:
             MOTO_HANDLERS.setdefault(name, original)
         setattr(ECRResponse, name, handler)
     setattr(ECRResponse, "call_action", _locked_call_action)  # noqa: B010

@@ -87,6 +87,8 @@ class ImageStorageClassUpdateNotSupportedException(EcrServiceError):
 
 
 class ValidationException(EcrServiceError):
+    """A request that breaks a constraint of the API model (a list too long, a value off its pattern)."""
+
     code = "ValidationException"
 
 
@@ -112,3 +114,23 @@ class LifecyclePolicyPreviewNotFoundException(EcrServiceError):
 
 class LifecyclePolicyPreviewInProgressException(EcrServiceError):
     code = "LifecyclePolicyPreviewInProgressException"
+
+
+class ReplicationBackfillInProgressException(EcrServiceError):
+    code = "ReplicationBackfillInProgressException"
+
+
+class ReplicationBackfillNotFoundException(EcrServiceError):
+    code = "ReplicationBackfillNotFoundException"
+
+
+class ReplicationBackfillInvalidStatusException(EcrServiceError):
+    code = "ReplicationBackfillInvalidStatusException"
+
+
+class TemplateAlreadyExistsException(EcrServiceError):
+    code = "TemplateAlreadyExistsException"
+
+
+class TemplateNotFoundException(EcrServiceError):
+    code = "TemplateNotFoundException"

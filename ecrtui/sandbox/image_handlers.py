@@ -175,36 +175,13 @@ def put_image(self: Any) -> ActionResult:
 
 
 def batch_delete_image(self: Any) -> ActionResult:
-    """A tag removes that tag (the image with it when it was the last); a digest removes the image."""
+    """Each id deleted under ECR's rules (``registry_ops.delete_image``); refusals are per-image failures."""
     repository = repository_for(self)
     deleted: list[dict[str, str]] = []
     failures: list[dict[str, Any]] = []
     for image_id in self._get_param("imageIds") or []:
-        digest, tag = image_id.get("imageDigest"), image_id.get("imageTag")
-        if not digest and not tag:
-            failures.append(
-                image_failure(image_id, "MissingDigestAndTag", "Both tag and digest cannot be null")
-            )
-            continue
-        image = find_image(repository, image_id)
-        if image is None:
-            failures.append(image_failure(image_id, "ImageNotFound", "Requested image not found"))
-            continue
-        if tag and not digest and len(image.image_tags) > 1:
-            registry_ops.untag_image(repository, image, tag)
-            deleted.append({"imageDigest": image.image_digest, "imageTag": tag})
-            continue
-        if registry_ops.referenced_by_index(repository, image.image_digest):
-            failures.append(
-                image_failure(
-                    image_id,
-                    "ImageReferencedByManifestList",
-                    "Requested image is referenced by an image index",
-                )
-            )
-            continue
-        tags = registry_ops.delete_image(repository, image)
-        deleted.extend({"imageDigest": image.image_digest, "imageTag": t} for t in tags)
-        if not tags:
-            deleted.append({"imageDigest": image.image_digest})
+        try:
+            deleted.extend(registry_ops.delete_image(repository, image_id))
+        except registry_ops.ImageChangeRefused as refused:
+            failures.append(image_failure(image_id, refused.code, refused.reason))
     return ActionResult({"imageIds": deleted, "failures": failures})

@@ -37,6 +37,8 @@ class SandboxOptions:
     """Images in one extra repository for benchmarks (up to 100,000)."""
     activation_seconds: float = 3.0
     """How long a restored image stays ACTIVATING (and a started image scan IN_PROGRESS)."""
+    replication_delay_ms: int = 500
+    """How long ECR's replication takes: before a push is replicated, and per image of a backfill."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` (a ``ValueError``) with a one-line reason for a setting the sandbox cannot honour."""
@@ -62,6 +64,8 @@ class SandboxOptions:
             raise OptionError("scale_repos", "must not be negative")
         if not 0 <= self.activation_seconds <= 3600:  # also refuses NaN
             raise OptionError("activation_seconds", "must be between 0 and 3600")
+        if not 0 <= self.replication_delay_ms <= 3_600_000:
+            raise OptionError("replication_delay_ms", "must be between 0 and 3,600,000 (one hour)")
         if not 0 <= self.scale_images <= 100_000:
             raise OptionError("scale_images", "must be between 0 and 100,000 (the ECR per-repository quota)")
 

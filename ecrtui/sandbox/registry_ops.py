@@ -2,14 +2,22 @@
 
 Seeding goes through the same rules as ``PutImage`` (minus HTTP), so seeded data is exactly what a client could
 have pushed: digests are sha256 of the manifest bytes, sizes are sums of layer sizes, every blob is present.
+
+Every face that changes images (the ECR API, the registry API, replication itself) stores through ``put_image`` and
+``delete_image``, which report each change to the listeners added with ``add_change_listener``: that is how a push
+or a deletion, whichever way it arrives, reaches ECR's replication (``ecrtui.sandbox.replication``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatchcase
+from typing import Literal
 
 from moto.ecr.models import Repository
 
@@ -21,9 +29,54 @@ from ecrtui.sandbox.errors import (
     LayersNotFoundException,
     ReferencedImagesNotFoundException,
 )
+from ecrtui.sandbox.handler_support import find_image
 from ecrtui.sandbox.images import SandboxImage, repo_images
 from ecrtui.sandbox.manifest_rules import INDEX_TYPES, ManifestFacts, read_manifest
 from ecrtui.sandbox.runtime import current
+
+log = logging.getLogger("ecrtui.sandbox")
+
+ChangeKind = Literal["put", "tag", "untag", "delete"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImageChange:
+    """One change to a repository's images, reported after it happened.
+
+    ``put``: a new image was stored (``tag``: the tag it was put with, if any); ``tag``: an image already stored got
+    ``tag``; ``untag``: ``tag`` was removed and the image stays; ``delete``: the image was removed.
+    """
+
+    kind: ChangeKind
+    repository: Repository
+    digest: str
+    tag: str | None = None
+    by_replication: bool = False
+    """Made by ECR's replication itself (replicated content is not replicated again)."""
+
+
+ChangeListener = Callable[[ImageChange], None]
+_listeners: list[ChangeListener] = []
+
+
+def add_change_listener(listener: ChangeListener) -> None:
+    """Call ``listener`` after every image change (under the sandbox lock: it must be quick and not block)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_change_listener(listener: ChangeListener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _notify(change: ImageChange) -> None:
+    """Tell every listener; a failing listener is logged, never undoes a change a client was told succeeded."""
+    for listener in list(_listeners):
+        try:
+            listener(change)
+        except Exception:
+            log.exception("image change listener failed")
 
 
 def manifest_digest(manifest: str) -> str:
@@ -70,6 +123,7 @@ def put_image(
     known_digest: str | None = None,
     pushed_at: datetime | None = None,
     last_pulled_at: datetime | None = None,
+    by_replication: bool = False,
 ) -> tuple[SandboxImage, str | None]:
     """Store a manifest the way ECR's ``PutImage`` does; return the image and the tag it was put with.
 
@@ -112,7 +166,9 @@ def put_image(
             f"The image tag '{tag}' already exists in the '{repository.name}' repository and cannot be "
             f"overwritten because the repository is immutable."
         )
+    kind: ChangeKind = "tag"
     if existing is None:
+        kind = "put"
         existing = SandboxImage(
             account_id=repository.account_id,
             registry_id=repository.registry_id,
@@ -128,11 +184,21 @@ def put_image(
         index.add(existing)
     if tag is not None:
         index.tag(existing, tag)
+    _notify(ImageChange(kind, repository, digest, tag, by_replication))
     return existing, tag
 
 
+class ImageChangeRefused(Exception):
+    """A change ECR refuses for one image, reported per image (``failures`` of ``BatchDeleteImage``)."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
 def referenced_by_index(repository: Repository, digest: str) -> bool:
-    """Whether an index in ``repository`` lists ``digest`` (ECR then refuses to delete that image)."""
+    """Whether an index (manifest list) of ``repository`` names ``digest`` among its children."""
     for image in repo_images(repository).images:
         if image.image_manifest_media_type in INDEX_TYPES and digest in image.image_manifest:
             children = json.loads(image.image_manifest).get("manifests", [])
@@ -141,13 +207,32 @@ def referenced_by_index(repository: Repository, digest: str) -> bool:
     return False
 
 
-def untag_image(repository: Repository, image: SandboxImage, tag: str) -> None:
-    """Remove one tag of an image that keeps others (both faces: ``BatchDeleteImage``, registry ``DELETE``)."""
-    repo_images(repository).untag(image, tag)
+def delete_image(
+    repository: Repository, image_id: Mapping[str, str], *, by_replication: bool = False
+) -> list[dict[str, str]]:
+    """Delete one image id the way ``BatchDeleteImage`` does; return the ``imageIds`` ECR reports as deleted.
 
-
-def delete_image(repository: Repository, image: SandboxImage) -> list[str]:
-    """Remove an image with all its tags; return the tags it had. The caller checks ``referenced_by_index``."""
+    A tag alone removes that tag, and the image with it when it was the image's last tag; a digest removes the
+    image and all its tags. ``ImageChangeRefused`` carries ECR's per-image failure code.
+    """
+    digest, tag = image_id.get("imageDigest"), image_id.get("imageTag")
+    if not digest and not tag:
+        raise ImageChangeRefused("MissingDigestAndTag", "Both tag and digest cannot be null")
+    image = find_image(repository, dict(image_id))
+    if image is None:
+        raise ImageChangeRefused("ImageNotFound", "Requested image not found")
+    index = repo_images(repository)
+    if tag and not digest and len(image.image_tags) > 1:
+        index.untag(image, tag)
+        _notify(ImageChange("untag", repository, image.image_digest, tag, by_replication))
+        return [{"imageDigest": image.image_digest, "imageTag": tag}]
+    if referenced_by_index(repository, image.image_digest):
+        raise ImageChangeRefused(
+            "ImageReferencedByManifestList", "Requested image is referenced by an image index"
+        )
     tags = list(image.image_tags)
-    repo_images(repository).remove(image)
-    return tags
+    index.remove(image)
+    _notify(ImageChange("delete", repository, image.image_digest, None, by_replication))
+    if not tags:
+        return [{"imageDigest": image.image_digest}]
+    return [{"imageDigest": image.image_digest, "imageTag": t} for t in tags]

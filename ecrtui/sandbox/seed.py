@@ -4,7 +4,7 @@
 indexes with BuildKit attestations, a Docker manifest list, Helm chart artifacts, a legacy schema 1 image, an
 IMMUTABLE repository, a repository of 320 nightly builds (so paging shows), repository tags, a repository policy
 and a lifecycle policy. ``demo-prod`` (222222222222, eu-west-1) holds releases promoted from dev: same manifests,
-same digests. Every byte and timestamp is fixed, so two starts give identical registries. Tests and screenshots
+same digests. A replication rule sends dev's ``web/`` to prod (``seed_replication``). Every byte and timestamp is fixed, so two starts give identical registries. Tests and screenshots
 refer to the data through the constants below.
 """
 
@@ -101,8 +101,10 @@ def seed_demo() -> None:
     from ecrtui.sandbox.seed_kit import Layers
     from ecrtui.sandbox.seed_manage import seed_management
     from ecrtui.sandbox.seed_prod import seed_prod
+    from ecrtui.sandbox.seed_replication import seed_replication
 
     layers = Layers()
     releases = seed_dev(layers, random.Random("ecrtui-demo-seed"))
     seed_prod(releases)
     seed_management(layers)
+    seed_replication()

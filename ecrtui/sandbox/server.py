@@ -17,7 +17,7 @@ from types import TracebackType
 from moto.core.base_backend import BackendDict
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from ecrtui.sandbox import ecr_handlers, runtime
+from ecrtui.sandbox import ecr_handlers, replication, runtime
 from ecrtui.sandbox.accounts import create_profile_credentials
 from ecrtui.sandbox.http_server import (
     QuietRequestHandler,
@@ -117,6 +117,9 @@ class Sandbox:
             )
         finally:
             listener.close()  # the server holds its own duplicate of the socket
+        replication.install(
+            self.options.replication_delay_ms
+        )  # after the seed: seeded images predate the rules
         self._api = serve(server, "ecrtui-sandbox")
         started = time.perf_counter()
         try:
@@ -173,6 +176,7 @@ class Sandbox:
         stop_servers(servers)
         self._registries = None
         self._api = None
+        replication.uninstall()
         runtime.current().blobs.close()
 
     def __enter__(self) -> Sandbox:

@@ -13,13 +13,16 @@ from typing import Any
 
 import pytest
 
+from ecrtui.ecr.creation_templates import RepositoryCreationTemplate
 from ecrtui.ecr.errors import ReadOnlyError
 from ecrtui.ecr.read_only import is_read_operation
+from ecrtui.ecr.replication import ReplicationConfiguration, ReplicationDestination
 from ecrtui.ecr.service import EcrService
 from tests.conftest import SandboxProcess
 
 DIGEST = "sha256:" + "a" * 64
 ARN = "arn:aws:ecr:us-east-1:111111111111:repository/web/api"
+TEMPLATE = RepositoryCreationTemplate(prefix="web", applied_for=("REPLICATION",))
 
 
 @pytest.fixture
@@ -47,6 +50,18 @@ WRITES: dict[str, Callable[[EcrService], Any]] = {
     "delete_images": lambda s: s.delete_images("web/api", [DIGEST]),
     "update_image_storage_class": lambda s: s.update_image_storage_class("web/api", DIGEST, "ARCHIVE"),
     "start_image_scan": lambda s: s.start_image_scan("web/api", DIGEST),
+    "put_replication_configuration": lambda s: s.put_replication_configuration(
+        ReplicationConfiguration("111111111111", ())
+    ),
+    "start_replication_backfill": lambda s: s.start_replication_backfill(
+        ReplicationDestination("eu-west-1", "111111111111")
+    ),
+    "stop_replication_backfill": lambda s: s.stop_replication_backfill("backfill-id"),
+    "put_registry_policy": lambda s: s.put_registry_policy('{"Version": "2012-10-17", "Statement": []}'),
+    "delete_registry_policy": lambda s: s.delete_registry_policy(),
+    "create_creation_template": lambda s: s.create_creation_template(TEMPLATE),
+    "update_creation_template": lambda s: s.update_creation_template(TEMPLATE),
+    "delete_creation_template": lambda s: s.delete_creation_template("web"),
 }
 
 

@@ -628,7 +628,8 @@ def test_read_only_refuses_every_mutation_without_a_call(rw_sandbox: SandboxProc
 
 
 def test_registry_reads(dev: EcrService, ecr: Any, content: dict[str, Pushed]) -> None:
-    assert dev.get_replication_configuration().rules == ()
+    (seeded,) = dev.get_replication_configuration().rules  # the demo's web/ rule
+    assert seeded.repository_prefixes == ("web/",)
     ecr.put_replication_configuration(
         replicationConfiguration={
             "rules": [

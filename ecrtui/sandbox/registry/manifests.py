@@ -116,15 +116,11 @@ def delete(call: Call) -> Response:
     with current().lock:
         repository = call.repository()
         image = _find(call)
-        if not is_digest(call.reference) and len(image.image_tags) > 1:
-            registry_ops.untag_image(repository, image, call.reference)
-            return Response(b"", 202)
-        if registry_ops.referenced_by_index(repository, image.image_digest):
+        image_id = {"imageDigest" if is_digest(call.reference) else "imageTag": call.reference}
+        try:
+            registry_ops.delete_image(repository, image_id)
+        except registry_ops.ImageChangeRefused as refused:
             raise RegistryError(
-                409,
-                "DENIED",
-                "ImageReferencedByManifestList: Requested image is referenced by an image index",
-                {"Digest": image.image_digest},
-            )
-        registry_ops.delete_image(repository, image)
+                409, "DENIED", f"{refused.code}: {refused.reason}", {"Digest": image.image_digest}
+            ) from None
     return Response(b"", 202)
