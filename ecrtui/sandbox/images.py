@@ -50,6 +50,7 @@ class SandboxImage(Image):
         self.artifact_media_type = artifact_media_type
         self.last_pulled_at = last_pulled_at
         self.scan_summary: dict[str, Any] | None = None
+        self.image_status = "ACTIVE"
 
     def get_image_size_in_bytes(self) -> int:
         return self.size_in_bytes

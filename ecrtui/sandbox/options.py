@@ -33,6 +33,12 @@ class SandboxOptions:
     """Extra repositories for benchmarks."""
     scale_images: int = 0
     """Images in one extra repository for benchmarks (up to 100,000)."""
+    rate_limits: bool = True
+    """ECR's per-registry request quotas (PutImage 10/s, ...), answered with ``ThrottlingException``."""
+    scale_layer_mib: int = 0
+    """Size of each layer of ``scale/large-layer:latest`` (0: no such image)."""
+    scale_layers: int = 1
+    """Number of layers of that image."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` (a ``ValueError``) with a one-line reason for a setting the sandbox cannot honour."""
@@ -56,6 +62,10 @@ class SandboxOptions:
             raise OptionError("scale_repos", "must not be negative")
         if not 0 <= self.scale_images <= 100_000:
             raise OptionError("scale_images", "must be between 0 and 100,000 (the ECR per-repository quota)")
+        if not 0 <= self.scale_layer_mib <= 52_000:
+            raise OptionError("scale_layer_mib", "must be between 0 and 52,000 (ECR's largest layer)")
+        if not 1 <= self.scale_layers <= 100:
+            raise OptionError("scale_layers", "must be between 1 and 100")
 
 
 class OptionError(ValueError):

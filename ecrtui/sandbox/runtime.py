@@ -11,8 +11,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ecrtui.sandbox.blobstore import BlobStore, UploadBuffer
+
+if TYPE_CHECKING:
+    from ecrtui.sandbox.rate_limits import RateLimiter
 
 
 def utc_now() -> datetime:
@@ -30,6 +34,8 @@ class Runtime:
     clock: Callable[[], datetime] = utc_now
     lock: threading.RLock = field(default_factory=threading.RLock)
     """Serialises changes to moto's backends (moto itself is not thread-safe)."""
+    rate_limiter: RateLimiter | None = None
+    """ECR's per-registry request quotas (None: ``--no-rate-limits``)."""
 
 
 _current = Runtime()

@@ -25,6 +25,7 @@ from ecrtui.sandbox.accounts import create_profile_credentials
 from ecrtui.sandbox.network import NetworkSimulator
 from ecrtui.sandbox.options import SandboxOptions
 from ecrtui.sandbox.profiles import Credentials, ProfileFiles, write_profile_files
+from ecrtui.sandbox.rate_limits import RateLimiter
 from ecrtui.sandbox.wsgi import SandboxApp
 
 log = logging.getLogger("ecrtui.sandbox")
@@ -108,7 +109,12 @@ class Sandbox:
         try:
             os.environ.pop("MOTO_ACCOUNT_ID", None)  # would force every request into one account
             BackendDict.reset()
-            runtime.reset(runtime.Runtime(url_ttl_seconds=self.options.url_ttl_seconds))
+            runtime.reset(
+                runtime.Runtime(
+                    url_ttl_seconds=self.options.url_ttl_seconds,
+                    rate_limiter=RateLimiter() if self.options.rate_limits else None,
+                )
+            )
             ecr_handlers.install()
             self.credentials = create_profile_credentials()
             started = time.perf_counter()
@@ -146,6 +152,10 @@ class Sandbox:
             seed.seed_demo()
         if self.options.scale_repos or self.options.scale_images:
             scale.seed_scale(self.options.scale_repos, self.options.scale_images)
+        if self.options.scale_layer_mib:
+            from ecrtui.sandbox.scale_layer import seed_large_layers
+
+            seed_large_layers(self.options.scale_layer_mib, self.options.scale_layers)
 
     def write_profiles(self, directory: Path | str) -> ProfileFiles:
         """Write ``DIR/config`` and ``DIR/credentials`` for every sandbox profile, pointing at this sandbox.
