@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from ecrtui import __version__
 from ecrtui.cli.common import add_global_options, global_options_parent
 
-COMMAND_MODULES: tuple[str, ...] = ("sandbox",)
+COMMAND_MODULES: tuple[str, ...] = ("sandbox", "copy")
 """Modules of ``ecrtui.cli`` that add a subcommand, in the order ``--help`` lists them."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 from ecrtui.ecr.errors import NotFound, translating
@@ -59,13 +59,17 @@ class RepositoryOperations(ServiceBase):
         name: str,
         registry_id: str | None = None,
         *,
-        tag_mutability: Literal["MUTABLE", "IMMUTABLE"] = "MUTABLE",
+        tag_mutability: Literal[
+            "MUTABLE", "IMMUTABLE", "MUTABLE_WITH_EXCLUSION", "IMMUTABLE_WITH_EXCLUSION"
+        ] = "MUTABLE",
+        exclusion_filters: Sequence[str] = (),
         scan_on_push: bool = False,
         encryption_type: Literal["AES256", "KMS"] = "AES256",
         kms_key: str | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> Repository:
-        """Create a repository; ``Conflict`` if it exists."""
+        """Create a repository; ``Conflict`` if it exists. ``exclusion_filters``: the wildcard tag patterns of a
+        ``*_WITH_EXCLUSION`` mutability."""
         self._guard("CreateRepository", name=name)
         encryption: dict[str, Any] = {"encryptionType": encryption_type}
         if kms_key:
@@ -79,6 +83,10 @@ class RepositoryOperations(ServiceBase):
         }
         if tags:
             params["tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+        if exclusion_filters:
+            params["imageTagMutabilityExclusionFilters"] = [
+                {"filterType": "WILDCARD", "filter": f} for f in exclusion_filters
+            ]
         with translating("CreateRepository"):
             response = self._ecr.create_repository(**params)
         return Repository.from_api(response["repository"])

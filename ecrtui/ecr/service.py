@@ -4,7 +4,7 @@ Built on the calling (main) thread: the boto3 session is not thread-safe, the cl
 them. Long listings are iterators of pages (the UI shows the first page while the rest arrive) that stop cleanly
 when a ``threading.Event`` is set. Every call carries an explicit ``registryId``, so a principal can read another
 account's repository it is allowed into. A ``read_only=True`` service refuses every mutation before any call.
-The operations themselves live in ``repositories.py`` and ``images.py``.
+The operations themselves live in ``repositories.py``, ``images.py`` and ``transfers.py``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from ecrtui.ecr.session import (
     require_credentials,
     use_fast_timestamps,
 )
+from ecrtui.ecr.transfers import TransferOperations
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr.client import ECRClient
@@ -76,7 +77,7 @@ def _is_aws_host(endpoint_url: str) -> bool:
     return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
 
 
-class EcrService(RepositoryOperations, ImageOperations):
+class EcrService(RepositoryOperations, ImageOperations, TransferOperations):
     """The data layer's gateway to one ECR registry endpoint (and, by registryId, to the registries it may read)."""
 
     def __init__(
