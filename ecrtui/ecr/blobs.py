@@ -241,7 +241,10 @@ class BlobDownloader:
                 length = response.headers.get("Content-Length")
                 total = int(length) if length is not None and length.isdigit() else None
             try:
-                for chunk in response.stream(_CHUNK):
+                while True:  # read1: what has arrived, so a body that breaks off keeps its bytes
+                    chunk = response.read1(_CHUNK)
+                    if not chunk:
+                        break
                     if cancel is not None and cancel.is_set():
                         raise Cancelled("Download cancelled", operation="DownloadBlob")
                     chunk = chunk[: wanted - len(received)]

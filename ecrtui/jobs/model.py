@@ -178,11 +178,12 @@ class Job:
         A job cancelled while queued does not start. A failure with the cancel event set counts as cancelled.
         """
         with self._lock:
+            if self._state is JobState.CANCELLED and self._started_at is None:
+                return (
+                    self.snapshot()
+                )  # cancelled while queued: the worker that was to run it has nothing to do
             if self._state is not JobState.QUEUED:
                 raise RuntimeError(f"job {self.id} is {self._state}, not queued")
-            if self._cancel.is_set():
-                self._finish(JobState.CANCELLED)
-                return self.snapshot()
             self._state = JobState.RUNNING
             self._started_at = self._clock()
             cancel = self._cancel
