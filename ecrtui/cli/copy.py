@@ -167,8 +167,11 @@ def _copy(args: argparse.Namespace) -> int:
     if args.jobs < 1 or args.jobs > 32:
         raise CommandError("--jobs must be between 1 and 32", EXIT_USAGE)
     from ecrtui.copy import CopyEngine
+    from ecrtui.copy.memory import keep_large_buffers_off_the_heap
     from ecrtui.ecr.errors import Cancelled
     from ecrtui.ecr.refs import parse_reference
+
+    keep_large_buffers_off_the_heap()  # this process exists to copy: its peak must not grow with the layer size
 
     source, dest = (
         parse_reference(args.source),

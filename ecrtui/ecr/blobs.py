@@ -217,7 +217,8 @@ class BlobDownloader:
         if self._on_request is not None:
             self._on_request()
         wanted = end - start + 1
-        received = bytearray()
+        filled = 0
+        buffer = bytearray()
         try:
             response = self._pool.request(
                 "GET",
@@ -237,38 +238,43 @@ class BlobDownloader:
                 raise ServiceError(
                     f"Storage ignored the byte range for blob {_short(digest)}", operation="DownloadBlob"
                 )
+            length = response.headers.get("Content-Length")
             if response.status == 200:
-                length = response.headers.get("Content-Length")
                 total = int(length) if length is not None and length.isdigit() else None
+            # One buffer of the final size, filled in place: growing it chunk by chunk would copy it over and over.
+            size = min(wanted, int(length)) if length is not None and length.isdigit() else wanted
+            buffer = bytearray(size)
+            view = memoryview(buffer)
             try:
-                while True:  # read1: what has arrived, so a body that breaks off keeps its bytes
-                    chunk = response.read1(_CHUNK)
+                while filled < size:  # read1: what has arrived, so a body that breaks off keeps its bytes
+                    chunk = response.read1(min(_CHUNK, size - filled))
                     if not chunk:
                         break
                     if cancel is not None and cancel.is_set():
                         raise Cancelled("Download cancelled", operation="DownloadBlob")
-                    chunk = chunk[: wanted - len(received)]
-                    received += chunk
-                    if on_bytes is not None and chunk:
+                    view[filled : filled + len(chunk)] = chunk
+                    filled += len(chunk)
+                    if on_bytes is not None:
                         on_bytes(len(chunk))
-                    if len(received) >= wanted:
-                        break
             except (u3e.ProtocolError, u3e.ReadTimeoutError, u3e.IncompleteRead, OSError) as exc:
                 raise IncompleteRange(
                     f"The download of blob {_short(digest)} broke off ({type(exc).__name__})",
-                    bytes(received),
+                    bytes(view[:filled]),
                     operation="DownloadBlob",
                 ) from None
+            finally:
+                view.release()
+            del buffer[filled:]
             expected = wanted if total is None else min(wanted, total - start)
-            if len(received) < expected:
+            if filled < expected:
                 raise IncompleteRange(
-                    f"The download of blob {_short(digest)} ended early ({len(received):,} of {expected:,} bytes)",
-                    bytes(received),
+                    f"The download of blob {_short(digest)} ended early ({filled:,} of {expected:,} bytes)",
+                    bytes(buffer),
                     operation="DownloadBlob",
                 )
-            return received, total
+            return buffer, total
         finally:
-            if len(received) < wanted or response.status == 200:
+            if filled < wanted or response.status == 200:
                 response.close()  # unread bytes left on the connection must not reach the next request
             response.release_conn()
 

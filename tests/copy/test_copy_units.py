@@ -153,3 +153,16 @@ def test_refusal_message() -> None:
     refused = CopyRefused(["first problem", "second", "third"])
     assert str(refused) == "first problem (and 2 more problem(s))"
     assert refused.problems == ("first problem", "second", "third")
+
+
+def test_large_buffers_are_kept_off_the_heap_on_glibc() -> None:
+    """Process-wide, so in a child interpreter; the copy command calls it (see bench/bench_copy.py)."""
+    import subprocess
+    import sys
+
+    code = "from ecrtui.copy.memory import keep_large_buffers_off_the_heap as k; print(k())"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    expected = sys.platform.startswith("linux") and "glibc" in " ".join(__import__("platform").libc_ver())
+    assert result.stdout.strip() == str(expected)
