@@ -617,7 +617,11 @@ def test_parallel_pushes_all_land(rw_sandbox: SandboxProcess) -> None:
     """Copy engines push in parallel: the threaded server must not lose or mix up blobs or images."""
     from concurrent.futures import ThreadPoolExecutor
 
-    ecr = rw_sandbox.session("demo-dev").client("ecr")
+    from botocore.config import Config
+
+    # 24 PutImage calls from 8 threads outrun ECR's 10 per second: retries absorb the throttling, as with ECR.
+    retries = Config(retries={"mode": "standard", "max_attempts": 10}, max_pool_connections=8)
+    ecr = rw_sandbox.session("demo-dev").client("ecr", config=retries)
     name = f"test/parallel-{os.getpid()}-{next(_names)}"
     ecr.create_repository(repositoryName=name)
 
