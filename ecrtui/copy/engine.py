@@ -195,15 +195,12 @@ class CopyEngine:
         return created
 
     def _create_repository(self, dst: Side, new: NewRepository, cancel: threading.Event) -> EcrError | None:
-        mutability = new.tag_mutability
-        if mutability not in ("MUTABLE", "IMMUTABLE", "MUTABLE_WITH_EXCLUSION", "IMMUTABLE_WITH_EXCLUSION"):
-            mutability = "MUTABLE"
         try:
             retrying(
                 lambda: dst.service.create_repository(
                     new.name,
                     dst.registry_id,
-                    tag_mutability=mutability,  # type: ignore[arg-type]
+                    tag_mutability=new.tag_mutability,
                     exclusion_filters=new.exclusion_filters,
                     scan_on_push=new.scan_on_push,
                 ),
@@ -256,7 +253,7 @@ class CopyEngine:
             if mine:
                 owned.setdefault(number, []).append(key)
                 sent[key] = count
-            elif not mine:
+            else:  # another copy of the batch owns the transfer; it is done for this one too
                 progress.item(
                     blob_key(plans[number], blob), ItemState.DONE, blob.size or count, blob.size or count
                 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from ecrtui.copy.pacing import Backoff, Pacer, retrying
 from ecrtui.copy.plan import CopyPlan, ManifestRole, ManifestStep, TagStep, short_digest
@@ -98,15 +99,14 @@ class ManifestPuts:
         try:
             stored = self._put(step, tag)
         except Conflict as error:
-            self._progress.item(key, ItemState.FAILED, 0, detail=str(error))
-            if error.code == "ImageTagAlreadyExistsException":
-                raise Conflict(
-                    f"tag '{tag}' already points at another image in {self.plan.request.destination.uri} and cannot "
-                    "move: copy under another tag, or add an exclusion filter matching it",
-                    operation="PutImage",
-                    code=error.code,
-                ) from None
-            raise
+            if (
+                error.code == "ImageTagAlreadyExistsException"
+                and tag is not None
+                and self._points_here(tag, step)
+            ):
+                stored = False  # the immutable tag already names this very image: nothing to do
+            else:
+                self._fail_put(key, step, tag, error)
         except EcrError as error:
             if not isinstance(error, Cancelled):
                 self._progress.item(key, ItemState.FAILED, 0, detail=str(error))
@@ -114,6 +114,25 @@ class ManifestPuts:
         if count_manifest and stored:
             counts.manifests_put += 1
         self._progress.item(key, ItemState.DONE if stored else ItemState.SKIPPED, len(step.raw))
+
+    def _points_here(self, tag: str, step: ManifestStep) -> bool:
+        dst = self.plan.request.destination
+        try:
+            found = dst.service.describe_images(dst.repository, [tag], dst.registry_id)
+        except EcrError:
+            return False
+        return any(summary.digest == step.digest for summary in found)
+
+    def _fail_put(self, key: str, step: ManifestStep, tag: str | None, error: Conflict) -> NoReturn:
+        self._progress.item(key, ItemState.FAILED, 0, detail=str(error))
+        if error.code == "ImageTagAlreadyExistsException":
+            raise Conflict(
+                f"tag '{tag}' already points at another image in {self.plan.request.destination.uri} and cannot "
+                "move: copy under another tag, or add an exclusion filter matching it",
+                operation="PutImage",
+                code=error.code,
+            ) from None
+        raise error
 
     def _referrer(self, step: ManifestStep, counts: PutCounts) -> None:
         key = manifest_key(self.plan, step)

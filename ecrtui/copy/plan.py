@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 import humanize
 
@@ -26,6 +27,9 @@ __all__ = [
     "human_bytes",
     "short_digest",
 ]
+
+
+TagMutability = Literal["MUTABLE", "IMMUTABLE", "MUTABLE_WITH_EXCLUSION", "IMMUTABLE_WITH_EXCLUSION"]
 
 
 class BlobAction(StrEnum):
@@ -101,7 +105,7 @@ class NewRepository:
     """A destination repository the copy will create, with the source's settings."""
 
     name: str
-    tag_mutability: str = "MUTABLE"
+    tag_mutability: TagMutability = "MUTABLE"
     exclusion_filters: tuple[str, ...] = ()
     scan_on_push: bool = False
 
@@ -179,10 +183,9 @@ class CopyPlan:
                 f"  create repository {new.name} ({new.tag_mutability.lower()}, scan on push: {new.scan_on_push})"
             )
         uploads = self.uploads
-        lines.append(
-            f"  blobs: {len(uploads)} to upload ({human_bytes(self.bytes_to_upload)}), "
-            f"{self.blobs_present} already there"
-        )
+        unknown = sum(1 for b in uploads if b.size is None)
+        size = human_bytes(self.bytes_to_upload) + (f" and {unknown} of unknown size" if unknown else "")
+        lines.append(f"  blobs: {len(uploads)} to upload ({size}), {self.blobs_present} already there")
         puts = self.manifests_to_put
         lines.append(
             f"  manifests: {len(puts)} to put, {len(self.manifests) - len(puts)} already there"

@@ -20,6 +20,7 @@ from ecrtui.copy.plan import (
     ManifestStep,
     NewRepository,
     TagAction,
+    TagMutability,
     TagStep,
     short_digest,
 )
@@ -86,9 +87,16 @@ def _new_repository(request: CopyRequest, warnings: list[str]) -> NewRepository:
         settings = None
     if settings is None:
         return NewRepository(request.destination.repository)
+    mutability = settings.image_tag_mutability
+    known: tuple[TagMutability, ...] = (
+        "MUTABLE",
+        "IMMUTABLE",
+        "MUTABLE_WITH_EXCLUSION",
+        "IMMUTABLE_WITH_EXCLUSION",
+    )
     return NewRepository(
         request.destination.repository,
-        tag_mutability=settings.image_tag_mutability,
+        tag_mutability=next((m for m in known if m == mutability), "MUTABLE"),
         exclusion_filters=settings.tag_mutability_exclusion_filters,
         scan_on_push=settings.scan_on_push,
     )

@@ -394,19 +394,21 @@ def test_archived_source_is_a_plan_problem(
 
 
 def test_schema1_image(dev: EcrService, dev_ecr: Any, engine: CopyEngine) -> None:
-    result = engine.execute(
-        engine.plan(
-            request(
-                dev,
-                seed.SCHEMA1_REPOSITORY,
-                "2020.03",
-                dev,
-                "legacy/cron-copy",
-                ("2020.03",),
-                create_repository=True,
-            )
+    """Schema 1 layers have no size in the manifest: learnt from the download."""
+    plan = engine.plan(
+        request(
+            dev,
+            seed.SCHEMA1_REPOSITORY,
+            "2020.03",
+            dev,
+            "legacy/cron-copy",
+            ("2020.03",),
+            create_repository=True,
         )
     )
+    assert {b.size for b in plan.uploads} == {None}
+    assert "  blobs: 2 to upload (0 Bytes and 2 of unknown size), 0 already there" in plan.describe()
+    result = engine.execute(plan)
     assert_copied(dev_ecr, seed.SCHEMA1_REPOSITORY, dev_ecr, "legacy/cron-copy", [result.digest])
     assert result.bytes_uploaded > 0
 
