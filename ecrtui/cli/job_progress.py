@@ -102,11 +102,11 @@ class RichDisplay:
 
         self._board = board
         self._progress = Progress(
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),  # "[done]" is text, not a Rich style
             BarColumn(),
             DownloadColumn(binary_units=False),
-            TextColumn("{task.fields[rate]}"),
-            TextColumn("{task.fields[eta]}"),
+            TextColumn("{task.fields[rate]}", markup=False),
+            TextColumn("{task.fields[eta]}", markup=False),
             console=Console(file=stream),
             transient=False,
         )
