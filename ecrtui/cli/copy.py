@@ -43,9 +43,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         parents=parents,
         help="copy an image between repositories, accounts and regions",
         description=(
-            "Copy an image (an index with all its platforms, its signatures and SBOMs) into another repository, "
-            "account or region, keeping its digest. Blobs already there are skipped; an unchanged re-copy does "
-            "nothing and succeeds."
+            "Copy an image (an index with all its platforms, its signatures and SBOMs) into another\n"
+            "repository, account or region, keeping its digest. Blobs already there are skipped;\n"
+            "an unchanged re-copy does nothing and succeeds."
         ),
         epilog=(
             "examples:\n"
