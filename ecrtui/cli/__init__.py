@@ -18,6 +18,7 @@ from ecrtui.cli.common import add_global_options, global_options_parent
 
 COMMAND_MODULES: tuple[str, ...] = (
     "sandbox",
+    "copy",
     "ls",
     "inspect",
     "tag",

@@ -65,10 +65,26 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         metavar="N",
         help="time ECR's replication takes per image (500)",
     )
+    net.add_argument(
+        "--no-rate-limits",
+        dest="rate_limits",
+        action="store_false",
+        help="do not throttle calls above ECR's per-registry quotas (PutImage 10/s, UploadLayerPart 500/s, ...)",
+    )
     scale = parser.add_argument_group("scale seeding (benchmarks)")
     scale.add_argument("--scale-repos", type=int, default=0, metavar="N", help="add N repositories")
     scale.add_argument(
         "--scale-images", type=int, default=0, metavar="M", help="one repository with M images"
+    )
+    scale.add_argument(
+        "--scale-layer-mib",
+        type=int,
+        default=0,
+        metavar="N",
+        help="an image scale/large-layer:latest with layers of N MiB (streamed, for copy benchmarks)",
+    )
+    scale.add_argument(
+        "--scale-layers", type=int, default=1, metavar="K", help="number of those layers (default: 1)"
     )
     parser.set_defaults(run=run_sandbox)
     return parser
@@ -91,6 +107,9 @@ def _options(args: argparse.Namespace) -> Any:
         scale_images=args.scale_images,
         activation_seconds=args.activation_seconds,
         replication_delay_ms=args.replication_delay_ms,
+        rate_limits=args.rate_limits,
+        scale_layer_mib=args.scale_layer_mib,
+        scale_layers=args.scale_layers,
     )
 
 

@@ -62,6 +62,8 @@ class ManifestBatch:
 
     manifests: Mapping[str, Manifest] = field(default_factory=dict)
     failures: tuple[BatchFailure, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tag -> digest, for the ids that were asked by tag and found."""
 
     def require(self, digest: str, operation: str = "BatchGetImage") -> Manifest:
         """The manifest for ``digest``, or its failure raised as an ``EcrError``."""

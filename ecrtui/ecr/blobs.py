@@ -33,6 +33,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "BlobDownloader",
     "CappedRetry",
+    "IncompleteRange",
     "hasher_for",
     "verify_digest",
 ]
@@ -70,6 +71,22 @@ def verify_digest(data: bytes, digest: str, what: str = "blob") -> None:
     actual = f"{digest.partition(':')[0]}:{h.hexdigest()}"
     if actual != digest:
         raise IntegrityError(f"The {what} fetched as {_short(digest)} hashes to {_short(actual)}")
+
+
+class IncompleteRange(NetworkError):
+    """A ranged download that broke off after some bytes: ``data`` holds them, so the caller resumes after."""
+
+    def __init__(self, message: str, data: bytes, *, operation: str | None = None) -> None:
+        super().__init__(message, operation=operation)
+        self.data = data
+
+
+def _content_range_total(header: str | None) -> int | None:
+    """The total size in ``Content-Range: bytes a-b/TOTAL`` (None when absent or ``*``)."""
+    if not header or "/" not in header:
+        return None
+    total = header.rsplit("/", 1)[1].strip()
+    return int(total) if total.isdigit() else None
 
 
 def _short(digest: str) -> str:
@@ -176,6 +193,89 @@ class BlobDownloader:
                 parts.append(chunk)
             return b"".join(parts)
         finally:
+            response.release_conn()
+
+    def fetch_range(
+        self,
+        url: str,
+        digest: str,
+        start: int,
+        end: int,
+        *,
+        cancel: threading.Event | None = None,
+        on_bytes: Callable[[int], None] | None = None,
+    ) -> tuple[bytearray, int | None]:
+        """Bytes ``start`` .. ``end`` (inclusive) of a blob, and the blob's total size when the server says it.
+
+        One GET with a ``Range`` header (streamed, so ``on_bytes`` can report progress). Statuses become
+        ``EcrError``s as in ``fetch`` (403: the URL expired, ask for a fresh one); a body that breaks off raises
+        ``IncompleteRange`` carrying the bytes that did arrive, so the caller resumes with a smaller range.
+        Nothing is hashed here: the caller hashes the whole blob in order.
+        """
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("Download cancelled", operation="DownloadBlob")
+        if self._on_request is not None:
+            self._on_request()
+        wanted = end - start + 1
+        filled = 0
+        buffer = bytearray()
+        try:
+            response = self._pool.request(
+                "GET",
+                url,
+                headers={"Range": f"bytes={start}-{end}"},
+                preload_content=False,
+                timeout=self._timeout,
+                retries=self._retry,
+                redirect=True,
+            )
+        except u3e.HTTPError as exc:
+            raise translate(exc, "DownloadBlob") from None
+        try:
+            self._check_status(response.status, digest)
+            total = _content_range_total(response.headers.get("Content-Range"))
+            if response.status == 200 and start > 0:  # the server ignored Range: never take the wrong bytes
+                raise ServiceError(
+                    f"Storage ignored the byte range for blob {_short(digest)}", operation="DownloadBlob"
+                )
+            length = response.headers.get("Content-Length")
+            if response.status == 200:
+                total = int(length) if length is not None and length.isdigit() else None
+            # One buffer of the final size, filled in place: growing it chunk by chunk would copy it over and over.
+            size = min(wanted, int(length)) if length is not None and length.isdigit() else wanted
+            buffer = bytearray(size)
+            view = memoryview(buffer)
+            try:
+                while filled < size:  # read1: what has arrived, so a body that breaks off keeps its bytes
+                    chunk = response.read1(min(_CHUNK, size - filled))
+                    if not chunk:
+                        break
+                    if cancel is not None and cancel.is_set():
+                        raise Cancelled("Download cancelled", operation="DownloadBlob")
+                    view[filled : filled + len(chunk)] = chunk
+                    filled += len(chunk)
+                    if on_bytes is not None:
+                        on_bytes(len(chunk))
+            except (u3e.ProtocolError, u3e.ReadTimeoutError, u3e.IncompleteRead, OSError) as exc:
+                raise IncompleteRange(
+                    f"The download of blob {_short(digest)} broke off ({type(exc).__name__})",
+                    bytes(view[:filled]),
+                    operation="DownloadBlob",
+                ) from None
+            finally:
+                view.release()
+            del buffer[filled:]
+            expected = wanted if total is None else min(wanted, total - start)
+            if filled < expected:
+                raise IncompleteRange(
+                    f"The download of blob {_short(digest)} ended early ({filled:,} of {expected:,} bytes)",
+                    bytes(buffer),
+                    operation="DownloadBlob",
+                )
+            return buffer, total
+        finally:
+            if filled < wanted or response.status == 200:
+                response.close()  # unread bytes left on the connection must not reach the next request
             response.release_conn()
 
     @staticmethod

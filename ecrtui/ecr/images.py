@@ -111,6 +111,14 @@ class ImageOperations(ServiceBase):
         ids: list[ImageIdentifierTypeDef] = [{"imageDigest": d} for d in wanted]
         return self._batch_get(repository_name, ids, registry_id)
 
+    def get_manifests_by_reference(
+        self, repository_name: str, references: Iterable[str], registry_id: str | None = None
+    ) -> ManifestBatch:
+        """Manifests by tag or digest, mixed, in one BatchGetImage per 100; ``.tags`` maps each tag found to
+        its digest. Tags and digests that do not exist come back in ``.failures``."""
+        ids = [_image_id(r) for r in dict.fromkeys(references)]
+        return self._batch_get(repository_name, ids, registry_id)
+
     def get_manifest(self, repository_name: str, reference: str, registry_id: str | None = None) -> Manifest:
         """One manifest by tag or digest; its failure raised as an ``EcrError``."""
         batch = self._batch_get(repository_name, [_image_id(reference)], registry_id)
@@ -126,6 +134,7 @@ class ImageOperations(ServiceBase):
         rid = self._rid(registry_id)
         manifests: dict[str, Manifest] = {}
         failures: list[BatchFailure] = []
+        tags: dict[str, str] = {}
         for chunk in chunks(image_ids, BATCH_SIZE):
             with translating("BatchGetImage"):
                 response = self._ecr.batch_get_image(
@@ -146,6 +155,8 @@ class ImageOperations(ServiceBase):
                     failures.append(BatchFailure(digest or None, tag, exc.code, exc.reason))
                     continue
                 manifests[digest or manifest.digest] = manifest
+                if tag:
+                    tags[tag] = digest or manifest.digest
             for failure in response.get("failures", []):
                 fid = failure.get("imageId", {})
                 failures.append(
@@ -156,7 +167,7 @@ class ImageOperations(ServiceBase):
                         reason=str(failure.get("failureReason", "")),
                     )
                 )
-        return ManifestBatch(manifests=manifests, failures=tuple(failures))
+        return ManifestBatch(manifests=manifests, failures=tuple(failures), tags=tags)
 
     def get_blob(
         self,

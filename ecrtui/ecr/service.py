@@ -4,7 +4,7 @@ Built on the calling (main) thread: the boto3 session is not thread-safe, the cl
 them. Long listings are iterators of pages (the UI shows the first page while the rest arrive) that stop cleanly
 when a ``threading.Event`` is set. Every call carries an explicit ``registryId``, so a principal can read another
 account's repository it is allowed into. A ``read_only=True`` service refuses every mutation before any call.
-The operations themselves live in ``repositories.py``, ``images.py`` and ``replication_ops.py``.
+The operations themselves live in ``repositories.py``, ``images.py``, ``transfers.py`` and ``replication_ops.py``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from ecrtui.ecr.session import (
     require_credentials,
     use_fast_timestamps,
 )
+from ecrtui.ecr.transfers import TransferOperations
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr.client import ECRClient
@@ -81,7 +82,12 @@ def _is_aws_host(endpoint_url: str) -> bool:
 
 
 class EcrService(
-    RepositoryOperations, ImageOperations, LifecycleOperations, LoginOperations, ReplicationOperations
+    RepositoryOperations,
+    ImageOperations,
+    TransferOperations,
+    LifecycleOperations,
+    LoginOperations,
+    ReplicationOperations,
 ):
     """The data layer's gateway to one ECR registry endpoint (and, by registryId, to the registries it may read)."""
 

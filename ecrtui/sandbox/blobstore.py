@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +89,17 @@ class BlobStore:
             else:
                 self._blobs[digest] = _Blob(len(data), data=bytes(data))
         return digest
+
+    def put_stream(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """Store bytes that arrive in chunks (a huge generated layer) without holding them; return digest and size."""
+        upload = self.new_upload()
+        with upload.path.open("ab") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+                upload.hasher.update(chunk)
+                upload.size += len(chunk)
+        upload.part_sizes.append(upload.size)
+        return self.adopt_upload(upload), upload.size
 
     def new_upload(self) -> UploadBuffer:
         """A spill file for an upload; parts are appended to it as they arrive."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.core.responses import BaseResponse
+from moto.core.responses import ActionResult, BaseResponse
 from moto.ecr.responses import ECRResponse
 
 from ecrtui.sandbox import (
@@ -20,10 +20,12 @@ from ecrtui.sandbox import (
     layer_handlers,
     lifecycle_handlers,
     mutability,
+    referrer_handlers,
     replication_handlers,
     scan_handlers,
 )
 from ecrtui.sandbox.handler_support import MOTO_HANDLERS, Handler, backend_for
+from ecrtui.sandbox.rate_limits import ThrottlingException
 from ecrtui.sandbox.registry import account_settings
 from ecrtui.sandbox.runtime import current
 
@@ -61,11 +63,24 @@ HANDLERS: dict[str, Handler] = {
     "describe_repository_creation_templates": creation_templates.describe_repository_creation_templates,
     "update_repository_creation_template": creation_templates.update_repository_creation_template,
     "delete_repository_creation_template": creation_templates.delete_repository_creation_template,
+    # copying (issue 8): layer availability as ECR answers it, referrers
+    "batch_check_layer_availability": layer_handlers.batch_check_layer_availability,
+    "list_image_referrers": referrer_handlers.list_image_referrers,
 }
 
 
 def _locked_call_action(self: Any) -> Any:
-    """moto's dispatch, one ECR call at a time (moto's models are not thread-safe), after any change come due."""
+    """moto's dispatch, one ECR call at a time (moto's models are not thread-safe), within ECR's rate quotas,
+    after any change come due."""
+    limiter = current().rate_limiter
+    if limiter is not None:
+        try:
+            limiter.check(
+                self._get_param("registryId") or self.current_account, self.region, self._get_action()
+            )
+        except ThrottlingException as error:
+            status, headers, body = self.serialized(ActionResult(error))
+            return status, *self._enrich_response(headers, body)
     with current().lock:
         deferred.settle_due()
         return BaseResponse.call_action(self)

@@ -6,7 +6,18 @@ exception (``client.exceptions.LayersNotFoundException``) exactly as it would ag
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from moto.core.exceptions import ServiceException
+
+
+def java_list(items: Iterable[str]) -> str:
+    """A list as ECR (a Java service) writes it in messages: ``[sha256:a, sha256:b]``.
+
+    Clients parse this form out of ``LayersNotFoundException`` to learn which layers to upload, so a Python
+    repr (``['sha256:a']``) would break them.
+    """
+    return "[" + ", ".join(items) + "]"
 
 
 class EcrServiceError(ServiceException):
@@ -35,7 +46,18 @@ class LayerPartTooSmallException(EcrServiceError):
 
 
 class InvalidLayerPartException(EcrServiceError):
+    """Carries ``lastValidByteReceived`` (a modelled field of the error), so a client can resume after it."""
+
     code = "InvalidLayerPartException"
+
+    def __init__(
+        self, message: str, *, last_valid_byte: int, upload_id: str, registry_id: str, name: str
+    ) -> None:
+        super().__init__(message)
+        self.lastValidByteReceived = last_valid_byte
+        self.uploadId = upload_id
+        self.registryId = registry_id
+        self.repositoryName = name
 
 
 class UploadNotFoundException(EcrServiceError):

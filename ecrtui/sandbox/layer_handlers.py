@@ -23,8 +23,11 @@ from ecrtui.sandbox.errors import (
     LayerPartTooSmallException,
     LayersNotFoundException,
     UploadNotFoundException,
+    java_list,
 )
 from ecrtui.sandbox.handler_support import repository_for
+from ecrtui.sandbox.images import repo_images
+from ecrtui.sandbox.manifest_rules import read_manifest
 from ecrtui.sandbox.registry import servers as registry_servers
 from ecrtui.sandbox.registry.context import RegistryAddress, hostname_of
 from ecrtui.sandbox.registry.servers import TooManyRegistries
@@ -37,6 +40,10 @@ MIN_PART_SIZE = 5 * 1024 * 1024
 
 
 PART_SIZE = 10 * 1024 * 1024
+
+MAX_LAYER_DIGESTS = 100
+# botocore's LayerDigest pattern, with sha256 held to its 64 hex digits.
+_LAYER_DIGEST = re.compile(r"^[a-zA-Z0-9\-_+.]+:[a-fA-F0-9]+$")
 
 
 def _upload_key(repository: Repository, upload_id: object) -> str:
@@ -74,7 +81,11 @@ def upload_layer_part(self: Any) -> ActionResult:
         raise InvalidLayerPartException(
             f"The layer part for upload '{upload_id}' does not continue the upload: expected partFirstByte "
             f"{upload.size} and partLastByte partFirstByte + size - 1; last valid byte received is "
-            f"{upload.size - 1}"
+            f"{upload.size - 1}",
+            last_valid_byte=upload.size - 1,
+            upload_id=str(upload_id),
+            registry_id=repository.registry_id,
+            name=repository.name,
         )
     upload.append(blob)
     return ActionResult(
@@ -97,7 +108,8 @@ def complete_layer_upload(self: Any) -> ActionResult:
         raise EmptyUploadException(f"The upload '{upload_id}' contains no layer parts")
     if len(claimed) != 1 or claimed[0] != upload.digest:
         raise InvalidLayerException(
-            f"The layer digest {claimed!r} does not match the digest of the uploaded bytes {upload.digest!r}"
+            f"The layer digest {java_list(str(d) for d in claimed)} does not match the digest of the uploaded "
+            f"bytes {upload.digest}"
         )
     if any(size < MIN_PART_SIZE for size in upload.part_sizes[:-1]):
         raise LayerPartTooSmallException(
@@ -119,6 +131,67 @@ def complete_layer_upload(self: Any) -> ActionResult:
             "layerDigest": digest,
         }
     )
+
+
+def _well_formed(digest: object) -> bool:
+    if not isinstance(digest, str) or not _LAYER_DIGEST.match(digest):
+        return False
+    algorithm, _, hex_part = digest.partition(":")
+    return algorithm != "sha256" or len(hex_part) == 64
+
+
+def _archived_layers(repository: Repository, wanted: set[str]) -> set[str]:
+    """Layers of ``wanted`` that only archived images of the repository refer to (ECR reports them ARCHIVED)."""
+    images = repo_images(repository).images
+    if not any(getattr(image, "image_status", "ACTIVE") == "ARCHIVED" for image in images):
+        return set()
+    archived: set[str] = set()
+    active: set[str] = set()
+    for image in images:
+        facts = read_manifest(image.image_manifest, image.image_manifest_media_type)
+        used = wanted.intersection(facts.blob_digests)
+        if getattr(image, "image_status", "ACTIVE") == "ARCHIVED":
+            archived |= used
+        else:
+            active |= used
+    return archived - active
+
+
+def batch_check_layer_availability(self: Any) -> ActionResult:
+    """One ``layers`` entry per well-formed digest (AVAILABLE with its size, UNAVAILABLE, or ARCHIVED when only
+    archived images use it); only a malformed digest goes under ``failures`` (moto lists missing ones there)."""
+    repository = repository_for(self)
+    digests = self._get_param("layerDigests") or []
+    if not isinstance(digests, list) or not 1 <= len(digests) <= MAX_LAYER_DIGESTS:
+        raise InvalidParameterException(
+            f"Invalid parameter at 'layerDigests' failed to satisfy constraint: 'Member must have length "
+            f"between 1 and {MAX_LAYER_DIGESTS}'"
+        )
+    present = {d for d in digests if _well_formed(d) and d in repository.layers}
+    archived = _archived_layers(repository, present)
+    layers: list[dict[str, Any]] = []
+    failures: list[dict[str, Any]] = []
+    for digest in digests:
+        if not _well_formed(digest):
+            failures.append(
+                {
+                    "layerDigest": str(digest),
+                    "failureCode": "InvalidLayerDigest",
+                    "failureReason": "Invalid layer digest",
+                }
+            )
+        elif digest in present:
+            availability = "ARCHIVED" if digest in archived else "AVAILABLE"
+            layers.append(
+                {
+                    "layerDigest": digest,
+                    "layerAvailability": availability,
+                    "layerSize": repository.layers[digest],
+                }
+            )
+        else:
+            layers.append({"layerDigest": digest, "layerAvailability": "UNAVAILABLE"})
+    return ActionResult({"layers": layers, "failures": failures})
 
 
 def get_download_url_for_layer(self: Any) -> ActionResult:

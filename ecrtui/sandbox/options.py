@@ -39,6 +39,12 @@ class SandboxOptions:
     """How long a restored image stays ACTIVATING (and a started image scan IN_PROGRESS)."""
     replication_delay_ms: int = 500
     """How long ECR's replication takes: before a push is replicated, and per image of a backfill."""
+    rate_limits: bool = True
+    """ECR's per-registry request quotas (PutImage 10/s, ...), answered with ``ThrottlingException``."""
+    scale_layer_mib: int = 0
+    """Size of each layer of ``scale/large-layer:latest`` (0: no such image)."""
+    scale_layers: int = 1
+    """Number of layers of that image."""
 
     def validate(self) -> None:
         """Raise ``OptionError`` (a ``ValueError``) with a one-line reason for a setting the sandbox cannot honour."""
@@ -68,6 +74,10 @@ class SandboxOptions:
             raise OptionError("replication_delay_ms", "must be between 0 and 3,600,000 (one hour)")
         if not 0 <= self.scale_images <= 100_000:
             raise OptionError("scale_images", "must be between 0 and 100,000 (the ECR per-repository quota)")
+        if not 0 <= self.scale_layer_mib <= 52_000:
+            raise OptionError("scale_layer_mib", "must be between 0 and 52,000 (ECR's largest layer)")
+        if not 1 <= self.scale_layers <= 100:
+            raise OptionError("scale_layers", "must be between 1 and 100")
 
 
 class OptionError(ValueError):

@@ -28,6 +28,7 @@ from ecrtui.sandbox.errors import (
     ImageTagAlreadyExistsException,
     LayersNotFoundException,
     ReferencedImagesNotFoundException,
+    java_list,
 )
 from ecrtui.sandbox.handler_support import find_image
 from ecrtui.sandbox.images import SandboxImage, repo_images
@@ -138,14 +139,14 @@ def put_image(
     missing = [d for d in facts.blob_digests if d not in repository.layers]
     if missing:
         raise LayersNotFoundException(
-            f"Layers with digests {missing!r} required for pushing image into repository with name "
+            f"Layers with digests {java_list(missing)} required for pushing image into repository with name "
             f"'{repository.name}' in registry with id '{repository.registry_id}' do not exist"
         )
     index = repo_images(repository)
     absent = [d for d in facts.children if d not in index.by_digest]
     if absent:
         raise ReferencedImagesNotFoundException(
-            f"Manifests with digests {absent!r} referenced by the index do not exist in repository "
+            f"Manifests with digests {java_list(absent)} referenced by the index do not exist in repository "
             f"'{repository.name}' in registry with id '{repository.registry_id}'"
         )
     existing = index.by_digest.get(digest)

@@ -11,8 +11,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ecrtui.sandbox.blobstore import BlobStore, UploadBuffer
+
+if TYPE_CHECKING:
+    from ecrtui.sandbox.rate_limits import RateLimiter
 
 
 def utc_now() -> datetime:
@@ -38,6 +42,8 @@ class Runtime:
     """Changes due later (a restore finishing, a scan completing); ``deferred.settle_due`` applies them."""
     lifecycle_now: datetime | None = None
     """When lifecycle rules are evaluated (None: now); the demo pins it to the day after its newest push."""
+    rate_limiter: RateLimiter | None = None
+    """ECR's per-registry request quotas (None: ``--no-rate-limits``)."""
 
 
 _current = Runtime()

@@ -33,6 +33,8 @@ MANIFEST_LIST_REPOSITORY = "tools/debug-shell"
 ARTIFACT_REPOSITORY = "charts/web-api"
 SCHEMA1_REPOSITORY = "legacy/cron"
 EMPTY_REPOSITORY = "experiments/empty"
+CHECKOUT_REPOSITORY = "web/checkout"
+"""Signed images, an index with referrers, a foreign layer, 12 layers (``seed_copy_cases``)."""
 
 API_RELEASES = (
     "v1.0.0", "v1.0.1", "v1.1.0", "v1.1.1", "v1.1.2", "v1.2.0", "v1.2.1",
@@ -57,6 +59,7 @@ DEV_REPOSITORIES = (
     ARTIFACT_REPOSITORY,
     SCHEMA1_REPOSITORY,
     EMPTY_REPOSITORY,
+    CHECKOUT_REPOSITORY,
 )
 PROD_REPOSITORIES = (API_REPOSITORY, MULTIARCH_REPOSITORY, ETL_REPOSITORY, IMMUTABLE_REPOSITORY)
 
@@ -97,6 +100,7 @@ CI_LIFECYCLE_POLICY = {
 def seed_demo() -> None:
     """Fill ``demo-dev`` and ``demo-prod`` with the demo registries (deterministic)."""
     # Imported here: the recipes import this module's constants.
+    from ecrtui.sandbox.seed_copy_cases import seed_copy_cases
     from ecrtui.sandbox.seed_dev import seed_dev
     from ecrtui.sandbox.seed_kit import Layers
     from ecrtui.sandbox.seed_manage import seed_management
@@ -105,6 +109,7 @@ def seed_demo() -> None:
 
     layers = Layers()
     releases = seed_dev(layers, random.Random("ecrtui-demo-seed"))
+    seed_copy_cases(layers)
     seed_prod(releases)
     seed_management(layers)
     seed_replication()

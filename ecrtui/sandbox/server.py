@@ -37,6 +37,7 @@ from ecrtui.sandbox.profiles import (
     write_profile_files,
     write_registries_file,
 )
+from ecrtui.sandbox.rate_limits import RateLimiter
 from ecrtui.sandbox.registry import servers as registry_servers
 from ecrtui.sandbox.registry.context import RegistryAddress
 from ecrtui.sandbox.wsgi import SandboxApp
@@ -96,6 +97,7 @@ class Sandbox:
                     url_ttl_seconds=self.options.url_ttl_seconds,
                     token_ttl_seconds=self.options.token_ttl_seconds,
                     activation_seconds=self.options.activation_seconds,
+                    rate_limiter=RateLimiter() if self.options.rate_limits else None,
                 )
             )
             ecr_handlers.install()
@@ -141,6 +143,10 @@ class Sandbox:
             seed.seed_demo()
         if self.options.scale_repos or self.options.scale_images:
             scale.seed_scale(self.options.scale_repos, self.options.scale_images)
+        if self.options.scale_layer_mib:
+            from ecrtui.sandbox.scale_layer import seed_large_layers
+
+            seed_large_layers(self.options.scale_layer_mib, self.options.scale_layers)
 
     def _registry_endpoints(self) -> list[RegistryEndpoint]:
         return [RegistryEndpoint(r.account_id, r.region, url) for r, url in self.registry_urls.items()]

@@ -62,6 +62,12 @@ WRITES: dict[str, Callable[[EcrService], Any]] = {
     "create_creation_template": lambda s: s.create_creation_template(TEMPLATE),
     "update_creation_template": lambda s: s.update_creation_template(TEMPLATE),
     "delete_creation_template": lambda s: s.delete_creation_template("web"),
+    "start_layer_upload": lambda s: s.start_layer_upload("web/api"),
+    "upload_layer_part": lambda s: s.upload_layer_part("web/api", "upload-id", 0, b"x"),
+    "complete_layer_upload": lambda s: s.complete_layer_upload("web/api", "upload-id", DIGEST),
+    "put_manifest": lambda s: s.put_manifest(
+        "web/api", b"{}", "application/vnd.oci.image.manifest.v1+json", digest=None
+    ),
 }
 
 

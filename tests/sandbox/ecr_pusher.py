@@ -56,10 +56,10 @@ class Pusher:
         config = config or json.dumps({"architecture": "amd64", "os": "linux", "n": len(layers)}).encode()
         if upload:
             for blob in (config, *layers):
-                present = self.ecr.batch_check_layer_availability(
+                [layer] = self.ecr.batch_check_layer_availability(
                     repositoryName=repository, layerDigests=[digest_of(blob)]
                 )["layers"]
-                if not present:  # like any client: ECR refuses a layer it already has
+                if layer["layerAvailability"] != "AVAILABLE":  # ECR refuses a layer it already has
                     self.upload(repository, blob)
         layer_type = (
             DOCKER_LAYER if media_type == DOCKER_V2 else "application/vnd.oci.image.layer.v1.tar+gzip"

@@ -1,7 +1,7 @@
 """Replication backfills in the sandbox, through plain boto3 over HTTP, exactly as botocore's model shapes them.
 
 Two sandboxes: a fast one (20 ms per replication) for backfills that run to the end, and a slow one (1 s per
-replication: preparing takes 1 s and the demo's 45 ``web/`` replications about 45 s) for what can only be seen
+replication: preparing takes 1 s and the demo's 50-odd ``web/`` replications about a minute) for what can only be seen
 while a backfill runs: progress counts, the second backfill refused, stopping, a change while preparing. Every
 wait is on a condition with a deadline.
 """
@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from tests.conftest import start_sandbox
 from tests.ecr.pushing import push_image, push_index
+from tests.replication_counts import demo_web_replications
 from tests.waiting import wait_until
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 
 DEV, PROD, ELSEWHERE = "111111111111", "222222222222", "333333333333"
 TERMINAL = ("COMPLETE", "FAILED", "STOPPED")
-DEMO_WEB_REPLICATIONS = 45
-"""Image and tag combinations of the demo's ``web/`` repositories (index children travel with their index)."""
 _names = itertools.count()
 
 
@@ -233,8 +232,9 @@ class TestWhileRunning:
                 lambda: (d := describe(dev, backfill_id))["status"] == "IN_PROGRESS" and d, "progress counts"
             )
             progress = running["progress"]
-            assert progress["totalReplicationCount"] == DEMO_WEB_REPLICATIONS
-            assert progress["completedReplicationCount"] < DEMO_WEB_REPLICATIONS
+            expected = demo_web_replications(dev)
+            assert progress["totalReplicationCount"] == expected
+            assert progress["completedReplicationCount"] < expected
             assert running["results"] == []  # results come once the backfill has ended
             assert "endedAt" not in running
             stopping = dev.stop_replication_backfill(replicationBackfillId=backfill_id)
@@ -248,7 +248,7 @@ class TestWhileRunning:
             done = _stop_and_end(dev, backfill_id)
         assert done["status"] == "STOPPED"
         copied = done["progress"]["completedReplicationCount"] + done["progress"]["failedReplicationCount"]
-        assert 0 < copied < DEMO_WEB_REPLICATIONS
+        assert 0 < copied < demo_web_replications(dev)
         assert len(all_results(dev, backfill_id)) == copied
 
     def test_stopped_while_preparing_has_no_progress(self, slow: SandboxProcess) -> None:
