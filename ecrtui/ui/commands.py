@@ -66,7 +66,7 @@ def app_commands(app: EcrTuiApp) -> list[PaletteCommand]:
         where = entry.region or "profile region"
 
         def open_it(entry: RegistryEntry = entry) -> None:
-            app.open_registry(entry)
+            app.sessions.open(entry)
 
         commands.append(PaletteCommand(f"aws: switch profile {name}", f"open {name} ({where})", open_it))
     commands.append(

@@ -22,9 +22,10 @@ from textual.pilot import Pilot
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ui.actions import ACTIONS
-from ecrtui.ui.app import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT, EcrTuiApp, image_uri
+from ecrtui.ui.app import EcrTuiApp, image_uri
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
+from ecrtui.ui.sessions import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT
 from ecrtui.ui.widgets.inspector.inspector import TAB_IDS
 from ecrtui.ui.widgets.registries_pane import entry_key
 from ecrtui.ui.widgets.repositories_pane import LISTING_FAILED_TEXT
@@ -92,7 +93,7 @@ async def test_startup_shows_profile_account_region_and_every_profile(
         assert app.registries.open_key is not None
         assert app.registries.open_key.startswith("demo-dev|")
         assert app.header.read_only is False
-        assert app.error_log == []
+        assert app.errors.log == []
 
 
 @asynctest
@@ -383,8 +384,8 @@ async def test_switch_region_reopens_the_registry_there(make_app: MakeApp, wait_
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RegionPickerScreen", "the region picker")
         await pilot.press(*"eu-west-1", "enter")
         await wait_for(pilot, lambda: app.header.aws_region == "eu-west-1", "the new region")
-        assert app.registry is not None
-        assert app.registry.region == "eu-west-1"
+        assert app.sessions.registry is not None
+        assert app.sessions.registry.region == "eu-west-1"
         assert any(e.profile == "demo-dev" and e.region == "eu-west-1" for e in app.registries.entries)
 
 
@@ -419,7 +420,7 @@ async def test_cache_ttl_from_settings_reaches_the_data_layer(make_app: MakeApp,
     app = make_app(settings=Settings(cache_ttl=0))
     async with app.run_test(size=SIZE) as pilot:
         await open_first_repository(pilot, wait_for)
-        service = app.service_for(app.registry) if app.registry else None
+        service = app.sessions.service_for(app.sessions.registry) if app.sessions.registry else None
         assert service is not None
         assert service.ttl == 0
         repository = app.repository
@@ -438,7 +439,7 @@ async def test_read_only_badge(make_app: MakeApp, wait_for: WaitFor) -> None:
         await started(pilot, wait_for)
         assert app.header.read_only is True
         assert "READ-ONLY" in app.header.render().plain
-        service = app.service_for(app.registry) if app.registry else None
+        service = app.sessions.service_for(app.sessions.registry) if app.sessions.registry else None
         assert service is not None
         assert service.read_only is True
 
@@ -453,8 +454,8 @@ async def test_missing_repository_is_a_titled_notification_and_logged(
         real = app.repositories.repositories[0]
         gone = real.model_copy(update={"name": "deleted-meanwhile", "uri": real.uri.rsplit("/", 1)[0] + "/x"})
         app.open_repository(gone)
-        await wait_for(pilot, lambda: app.error_log, "the error")
-        entry = app.error_log[-1]
+        await wait_for(pilot, lambda: app.errors.log, "the error")
+        entry = app.errors.log[-1]
         assert entry.title == "Not found"
         assert "deleted-meanwhile" in entry.message or "deleted-meanwhile" in entry.context
         assert any(n.title == "Not found" for n in app._notifications)
@@ -474,15 +475,15 @@ async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_f
     app = make_app(open_registry=RegistryEntry(profile="demo-dev", endpoint_url="http://127.0.0.1:9"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(
-            pilot, lambda: any(e.title == "Network problem" for e in app.error_log), "a network error"
+            pilot, lambda: any(e.title == "Network problem" for e in app.errors.log), "a network error"
         )
         assert app.is_running
         await wait_for(
             pilot, lambda: app.panes_ready and not app.repositories.is_loading, "the pane to settle"
         )
         assert app.repositories.table.empty_text == LISTING_FAILED_TEXT  # not "no repositories"
-        assert app.registry is not None
-        row = app.registries.get_option(entry_key(app.registry))
+        assert app.sessions.registry is not None
+        row = app.registries.get_option(entry_key(app.sessions.registry))
         await wait_for(pilot, lambda: ACCOUNT_UNKNOWN in str(row.prompt), "the row to give up on the account")
         assert app.header.account == "unknown"
 
@@ -531,8 +532,8 @@ async def test_unexpected_failure_is_logged_not_raised(make_app: MakeApp, wait_f
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, wait_for)
         worker = app.run_worker(lambda: 1 / 0, thread=True, exit_on_error=False, name="boom")
-        await wait_for(pilot, lambda: any(e.title == "Unexpected error" for e in app.error_log), "the error")
-        entry = next(e for e in app.error_log if e.title == "Unexpected error")
+        await wait_for(pilot, lambda: any(e.title == "Unexpected error" for e in app.errors.log), "the error")
+        entry = next(e for e in app.errors.log if e.title == "Unexpected error")
         assert "ZeroDivisionError" in entry.detail
         assert worker.name in entry.context
         assert app.is_running
@@ -566,9 +567,9 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
     files = AwsFiles(config, tmp_path / "credentials")
     app = EcrTuiApp(Settings(), aws_files=files, open_registry=RegistryEntry(profile="lonely"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.error_log, "the credentials error")
-        assert app.error_log[-1].title == "Credentials problem"
-        assert "lonely" in app.error_log[-1].message
+        await wait_for(pilot, lambda: app.errors.log, "the credentials error")
+        assert app.errors.log[-1].title == "Credentials problem"
+        assert "lonely" in app.errors.log[-1].message
         assert app.is_running
         await wait_for(pilot, lambda: app.panes_ready, "the panes")
         assert app.repositories.table.empty_text == NOT_OPEN_TEXT
@@ -576,9 +577,9 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
         await pilot.press("p")
         app.registries.highlighted = [e.profile for e in app.registries.entries].index("nowhere")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.error_log) == 2, "the region error")
-        assert app.error_log[-1].title == "Configuration problem"
-        assert "region" in app.error_log[-1].message.lower()
+        await wait_for(pilot, lambda: len(app.errors.log) == 2, "the region error")
+        assert app.errors.log[-1].title == "Configuration problem"
+        assert "region" in app.errors.log[-1].message.lower()
         assert app.is_running
 
 
@@ -631,7 +632,7 @@ async def test_revisits_come_from_the_cache_and_r_refetches(make_app: MakeApp, w
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_first_repository(pilot, wait_for)
-        service = app.service_for(app.registry) if app.registry else None
+        service = app.sessions.service_for(app.sessions.registry) if app.sessions.registry else None
         assert service is not None
         repository = app.repository
         assert repository is not None
@@ -684,7 +685,7 @@ async def test_config_registry_reaches_another_account(
             ),
             "prod repositories through the dev profile",
         )
-        assert app.registry == shared
+        assert app.sessions.registry == shared
         assert (app.header.profile, app.header.account, app.header.aws_region) == (
             "demo-dev",
             "222222222222",

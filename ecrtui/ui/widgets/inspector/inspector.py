@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Self
 
@@ -18,6 +19,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Blur, DescendantBlur, DescendantFocus, Focus
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
@@ -43,6 +45,9 @@ if TYPE_CHECKING:
 TAB_IDS: tuple[str, ...] = ("tab-summary", "tab-manifest", "tab-config", "tab-layers", "tab-platforms")
 """The inspector tabs in the order ``[`` and ``]`` walk them."""
 
+FOLLOW_DELAY = 0.15
+"""Seconds the list cursor must rest on an image before ``follow`` loads it: holding ``j`` loads once, not 100
+times."""
 _TAB_ACTION_IDS = ("app.prev_tab", "app.next_tab")
 _MOVE_ACTION_IDS = ("table.down", "table.up", "table.top", "table.bottom")
 """``j``/``k``/``g``/``G`` as in the lists; arrows and home/end reach the focused table or view first."""
@@ -128,6 +133,7 @@ class Inspector(Vertical, can_focus=True):
         """Whether the pending load opens a platform child (a failure then returns to the index)."""
         self._refocus = False
         """Whether focus was inside the inspector when a load hid the tabs (it returns when they come back)."""
+        self._follow_timer: Timer | None = None
         self.add_class("-empty")
         self.border_title = "Inspector"
 
@@ -217,6 +223,36 @@ class Inspector(Vertical, can_focus=True):
         self._stack, self._labels = [], []
         self.show_loading()
         self._load_details(service, repository, summary, self._request, nested=False)
+
+    def follow(
+        self,
+        service: DetailsSource | None,
+        repository: Repository | None,
+        summary: ImageSummary | None,
+        *,
+        at_once: bool = False,
+    ) -> None:
+        """Show the image under the list cursor: once the cursor rests there (``FOLLOW_DELAY``) or ``at_once``;
+        nothing is fetched again when the inspector already shows it."""
+        if self._follow_timer is not None:
+            self._follow_timer.stop()
+            self._follow_timer = None
+        if summary is None or repository is None or service is None:
+            self.clear()
+            return
+        if at_once:
+            self._load_unless_shown(service, repository, summary)
+        else:
+            self._follow_timer = self.set_timer(
+                FOLLOW_DELAY, partial(self._load_unless_shown, service, repository, summary)
+            )
+
+    def _load_unless_shown(
+        self, service: DetailsSource, repository: Repository, summary: ImageSummary
+    ) -> None:
+        root = self._stack[0] if self._stack else None
+        if root is None or root.summary.digest != summary.digest:
+            self.load(service, repository, summary)
 
     def next_tab(self) -> None:
         """Show the tab to the right (wrapping round)."""

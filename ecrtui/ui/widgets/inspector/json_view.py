@@ -15,6 +15,7 @@ from textual.geometry import Size
 from textual.highlight import highlight
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 
 def pretty_json(raw: bytes) -> str:
@@ -24,6 +25,11 @@ def pretty_json(raw: bytes) -> str:
     except (ValueError, UnicodeDecodeError):
         return raw.decode("utf-8", errors="replace")
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _theme_style(style: str | VisualStyle) -> VisualStyle:
+    """A highlighting style such as ``$text-accent``, resolved with the running app's theme variables."""
+    return style if isinstance(style, VisualStyle) else VisualStyle.parse(style)
 
 
 class JsonView(ScrollView, can_focus=True):
@@ -87,7 +93,7 @@ class JsonView(ScrollView, can_focus=True):
             return Strip.blank(width, rich_style)
         segments = [
             Segment(text, style.rich_style)
-            for text, style in self._lines[index].render(base, end="", parse_style=self._get_style)
+            for text, style in self._lines[index].render(base, end="", parse_style=_theme_style)
         ]
         strip = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, rich_style)
