@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Horizontal
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker
@@ -29,9 +30,13 @@ from ecrtui.ui.backend import ServiceFactory
 from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
 from ecrtui.ui.controller import Controller, ControllerMessage
 from ecrtui.ui.error_policy import ErrorPolicy
+from ecrtui.ui.error_report import one_line
+from ecrtui.ui.format import image_uri
 from ecrtui.ui.messages import EcrFailed
+from ecrtui.ui.pane_focus import PaneFocus
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
+from ecrtui.ui.screenshot import screenshot_directory
 from ecrtui.ui.sessions import DEMO_PROFILE, RegistrySessions
 from ecrtui.ui.startup import Startup
 from ecrtui.ui.textual_compat import UnhandledErrorHook
@@ -48,17 +53,12 @@ NARROW_WIDTH = 100
 """Below this width the registries pane hides until asked for (``p`` / ``shift+tab``)."""
 WIDE_WIDTH = 170
 """From this width the inspector sits beside the lists instead of below them."""
+SHORT_HEIGHT = 30
+"""Below this height (inspector below the lists) the inspector takes most of the room while it has the focus."""
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def image_uri(repository: Repository, summary: ImageSummary, *, digest_form: bool) -> str:
-    """``URI:tag`` (first tag) or ``URI@sha256:…``; untagged images only have the digest form."""
-    if not digest_form and summary.tags:
-        return f"{repository.uri}:{summary.tags[0]}"
-    return f"{repository.uri}@{summary.digest}"
 
 
 def _css_paths() -> list[str | PurePath]:
@@ -103,6 +103,8 @@ class EcrTuiApp(UnhandledErrorHook[int]):
             service_factory=service_factory,
         )
         """The open registry, its service, and the accounts of the registry rows."""
+        self.pane_focus = PaneFocus(self)
+        """Moves the focus between the panes."""
         self._controllers: list[Controller] = [self.startup, self.sessions]
         self._panes_ready = False
 
@@ -131,12 +133,16 @@ class EcrTuiApp(UnhandledErrorHook[int]):
         from ecrtui.ui.widgets.inspector.inspector import Inspector
         from ecrtui.ui.widgets.repositories_pane import RepositoriesPane
 
-        panes: dict[str, Widget] = {
-            "repositories": RepositoriesPane(clock=self.clock, id="repositories"),
-            "images": ImagesPane(clock=self.clock, id="images"),
-            "inspector": Inspector(clock=self.clock, id="inspector"),
-        }
-        for name, pane in panes.items():
+        repositories = RepositoriesPane(clock=self.clock, id="repositories")
+        images = ImagesPane(clock=self.clock, id="images")
+        # Opening from a list moves the focus before the next key of a burst is handled (``enter`` is a priority
+        # binding), so the App opens rows itself instead of waiting for the panes' messages.
+        repositories.table.row_opener = self._open_highlighted_repository
+        images.table.row_opener = self._open_highlighted_image
+        inspector = Inspector(clock=self.clock, id="inspector")
+        for name, pane in (("repositories", repositories), ("images", images), ("inspector", inspector)):
+            if not self.is_running:
+                return  # shutting down meanwhile: the slots are going away
             slot = self.query_one(f"#slot-{name}")
             await slot.remove_children()
             await slot.mount(pane)
@@ -196,19 +202,24 @@ class EcrTuiApp(UnhandledErrorHook[int]):
         if request is not None:
             self.header.profile = request.profile or "default"
             self.header.aws_region = request.region or ""
-        self._apply_width(self.size.width)
+        self._apply_size(self.size)
         if self.startup.demo_dir is None:
             self.sessions.list_registries()
         self.call_after_refresh(self.startup.begin)
 
-    def on_resize(self) -> None:
-        self._apply_width(self.size.width)
+    def on_resize(self, event: events.Resize) -> None:
+        """The new size is the event's: ``App.size`` may still hold the previous one while this runs."""
+        self._apply_size(event.size)
 
-    def _apply_width(self, width: int) -> None:
+    def _apply_size(self, size: Size) -> None:
         """Collapse for small terminals, spread out on large ones."""
         main = self.query_one("#main")
-        main.set_class(width < NARROW_WIDTH, "-narrow")
-        main.set_class(width >= WIDE_WIDTH, "-wide")
+        main.set_class(size.width < NARROW_WIDTH, "-narrow")
+        main.set_class(size.width >= WIDE_WIDTH, "-wide")
+        main.set_class(size.height < SHORT_HEIGHT and size.width < WIDE_WIDTH, "-short")
+
+    def on_inspector_focus_changed(self, event: Inspector.FocusChanged) -> None:
+        self.query_one("#main").set_class(event.inside, "-inspecting")
 
     def on_unmount(self) -> None:
         for controller in self._controllers:
@@ -230,14 +241,17 @@ class EcrTuiApp(UnhandledErrorHook[int]):
 
     # Pane messages are handled by name (on_<pane>_<message>) so the pane modules load after the first frame.
 
-    def on_repositories_pane_repository_selected(self, event: RepositoriesPane.RepositorySelected) -> None:
-        self.open_repository(event.repository)
+    def _open_highlighted_repository(self, _key: str) -> None:
+        repository = self.repositories.highlighted
+        if repository is not None:
+            self.open_repository(repository)
 
     def open_repository(self, repository: Repository, *, refresh: bool = False) -> None:
         """Show a repository's images (latest selection wins: the pane's worker is exclusive)."""
         service = self.sessions.current
         if service is None:
             return
+        self.repositories.show_repository(repository.name)  # from the palette, the cursor follows
         self.inspector.clear()
         self.images.load(service, repository, refresh=refresh)
         self.focus_pane(self.images)
@@ -248,58 +262,27 @@ class EcrTuiApp(UnhandledErrorHook[int]):
     def on_images_pane_image_highlighted(self, event: ImagesPane.ImageHighlighted) -> None:
         self.inspector.follow(self.sessions.current, self.repository, event.summary)
 
-    def on_images_pane_image_selected(self, event: ImagesPane.ImageSelected) -> None:
-        self.inspector.follow(self.sessions.current, self.repository, event.summary, at_once=True)
+    def _open_highlighted_image(self, _key: str) -> None:
+        self.inspector.follow(self.sessions.current, self.repository, self.image, at_once=True)
         self.focus_pane(self.inspector)
 
     # Focus between panes ---------------------------------------------------------------------------------
 
-    def _pane_index(self) -> int | None:
-        """Which pane holds the focus, if any."""
-        node = self.focused
-        panes = self.panes
-        while node is not None:
-            if node in panes:
-                return panes.index(node)
-            node = node.parent if isinstance(node.parent, Widget) else None
-        return None
-
     def focus_pane(self, pane: Widget) -> None:
-        """Focus a pane (or its first focusable child) and reveal the registries pane when narrow."""
-        self.query_one("#main").set_class(pane is self.registries, "-show-registries")
-        if pane.focusable or hasattr(pane, "table"):
-            pane.focus()  # a list pane focuses its table
-            return
-        for child in pane.query("*"):
-            if child.focusable:
-                child.focus()
-                return
-
-    def _step_pane(self, step: int) -> None:
-        if self.screen is not self.screen_stack[0]:
-            if step > 0:
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
-            return
-        index = self._pane_index()
-        panes = self.panes
-        target = panes[0] if index is None else panes[(index + step) % len(panes)]
-        self.focus_pane(target)
+        """Focus a pane at once (see ``pane_focus``)."""
+        self.pane_focus.focus(pane)
 
     def action_focus_next_pane(self) -> None:
         """``tab``: next pane."""
-        self._step_pane(1)
+        self.pane_focus.step(1)
 
     def action_focus_previous_pane(self) -> None:
         """``shift+tab``: previous pane."""
-        self._step_pane(-1)
+        self.pane_focus.step(-1)
 
     def action_pane_back(self) -> None:
         """``esc``/``h`` where no widget uses them: back one pane towards Registries."""
-        index = self._pane_index()
-        if index is not None and index > 0:
-            self.focus_pane(self.panes[index - 1])
+        self.pane_focus.back()
 
     def on_repositories_pane_back_requested(self) -> None:
         self.focus_pane(self.registries)
@@ -323,7 +306,7 @@ class EcrTuiApp(UnhandledErrorHook[int]):
 
     def action_refresh(self) -> None:
         """``r``: reload what the focused pane shows, bypassing the cache."""
-        index = self._pane_index()
+        index = self.pane_focus.index()
         registry, service = self.sessions.registry, self.sessions.current
         if registry is None or not self._panes_ready:
             return
@@ -336,7 +319,7 @@ class EcrTuiApp(UnhandledErrorHook[int]):
         self.notify("Reloading from ECR", title="Refresh", timeout=2)
 
     def action_copy_uri(self) -> None:
-        """``y``: copy ``URI:tag`` (OSC 52 reaches the local clipboard over SSH)."""
+        """``y``: copy what the inspector shows as ``URI:tag`` (OSC 52 reaches the local clipboard over SSH)."""
         self._copy(digest_form=False)
 
     def action_copy_digest(self) -> None:
@@ -347,7 +330,8 @@ class EcrTuiApp(UnhandledErrorHook[int]):
         if self.repository is None or self.image is None:
             self.notify("Highlight an image first", title="Nothing to copy", severity="warning")
             return
-        text = image_uri(self.repository, self.image, digest_form=digest_form)
+        shown = self.inspector.shown_uri(self.image, digest_form=digest_form)  # e.g. an opened platform
+        text = shown or image_uri(self.repository, self.image, digest_form=digest_form)
         self.copy_to_clipboard(text)
         self.notify(text, title="Copied", markup=False)
 
@@ -368,6 +352,21 @@ class EcrTuiApp(UnhandledErrorHook[int]):
     def action_toggle_theme(self) -> None:
         """Dark ↔ light."""
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's Screenshot, saved where a directory exists (``screenshot.screenshot_directory``)."""
+        return super().deliver_screenshot(filename, path or str(screenshot_directory()), time_format)
+
+    @on(events.DeliveryFailed)
+    def _delivery_failed(self, event: events.DeliveryFailed) -> None:
+        """Say why a screenshot could not be saved (Textual's own message gives no reason)."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify(
+                one_line(event.exception), title="Screenshot not saved", severity="error", markup=False
+            )
 
     def palette_commands(self) -> Sequence[PaletteCommand]:
         """What the palette offers now (see ``commands.app_commands``)."""

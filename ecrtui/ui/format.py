@@ -9,8 +9,12 @@ take ``now`` explicitly: the app injects a clock and the tests pin it.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import humanize
+
+if TYPE_CHECKING:
+    from ecrtui.ecr.models import ImageSummary, Repository
 
 SHORT_DIGEST_HEX = 12
 """How many hex characters of a digest the lists show (as ``docker images`` does)."""
@@ -42,6 +46,13 @@ def relative_time(when: datetime | None, now: datetime) -> str:
     if delta >= _YEAR:
         delta = _YEAR * (delta // _YEAR)
     return humanize.naturaltime(delta)
+
+
+def image_uri(repository: Repository, summary: ImageSummary, *, digest_form: bool) -> str:
+    """``URI:tag`` (first tag) or ``URI@sha256:…``; untagged images only have the digest form."""
+    if not digest_form and summary.tags:
+        return f"{repository.uri}:{summary.tags[0]}"
+    return f"{repository.uri}@{summary.digest}"
 
 
 def exact_time(when: datetime | None) -> str:

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.account_probe import may_prompt, new_loader, probe_with_deadline
 from ecrtui.ecr.aws_files import AwsFiles, read_profiles
-from ecrtui.ui.backend import ServiceFactory, make_service_factory
+from ecrtui.ui.backend import ServiceFactory, ecr_regions, make_service_factory
 from ecrtui.ui.controller import Controller, ControllerMessage
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.screens.region_picker import RegionPickerScreen
@@ -73,6 +73,8 @@ class RegistrySessions(Controller):
         self._services: dict[str, CachedEcr] = {}
         self._probes_pending: set[str] = set()
         self._started = False
+        self._switched: set[str] = set()
+        """Registry rows added by a region switch (the next switch from one replaces it)."""
         self.registry: RegistryEntry | None = None
         """The registry shown in the Repositories pane."""
 
@@ -148,8 +150,12 @@ class RegistrySessions(Controller):
         return service
 
     def open(self, entry: RegistryEntry) -> None:
-        """Show a registry's repositories; empties the panes to its right."""
+        """Show a registry's repositories; empties the panes to its right. Entering the registry that is already
+        open only goes to its repositories: the lists, their cursors and the marks stay as they are."""
         app = self.app
+        if self.registry == entry and self.current is not None and app.panes_ready:
+            app.focus_pane(app.repositories)
+            return
         key = app.registries.add_entry(entry)
         app.registries.mark_open(key)
         self.registry = entry
@@ -172,20 +178,32 @@ class RegistrySessions(Controller):
         app.focus_pane(app.repositories)
 
     def pick_region(self) -> None:
-        """Ask for another region and open the open registry there."""
+        """Ask for another region (one where ECR runs, in the same partition) and open the registry there.
+
+        The registry row a switch adds is replaced by the next switch from it, so trying regions never piles up
+        rows; switching to a region that already has a row opens that row.
+        """
         entry = self.registry
-        if entry is None:
-            return
-        current = entry.region
         service = self.current
-        if current is None and service is not None:
-            current = service.service.region
+        if entry is None or service is None:
+            self.app.notify("Open a registry first", title="Switch region", severity="warning")
+            return
+        current = entry.region or service.service.region
 
         def chosen(region: str | None) -> None:
-            if entry is not None and region and region != current:
-                self.open(entry.model_copy(update={"region": region}))
+            if entry is None or not region or region == current:
+                return
+            switched = entry.model_copy(update={"region": region})
+            key, registries = entry_key(entry), self.app.registries
+            if entry_key(switched) not in {entry_key(row) for row in registries.entries}:
+                if key in self._switched:  # the previous switch's row makes way for this one
+                    self._switched.discard(key)
+                    self._services.pop(key, None)
+                    registries.replace_entry(key, switched)
+                self._switched.add(entry_key(switched))
+            self.open(switched)
 
-        self.app.push_screen(RegionPickerScreen(current), chosen)
+        self.app.push_screen(RegionPickerScreen(current, ecr_regions(current)), chosen)
 
     # Accounts ---------------------------------------------------------------------------------------------------
 

@@ -6,75 +6,29 @@ and waits on conditions, never on time.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual import events
 from textual.command import CommandList
-from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ui.actions import ACTIONS
-from ecrtui.ui.app import EcrTuiApp, image_uri
+from ecrtui.ui.app import EcrTuiApp
+from ecrtui.ui.format import image_uri
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
 from ecrtui.ui.sessions import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT
 from ecrtui.ui.widgets.inspector.inspector import TAB_IDS
 from ecrtui.ui.widgets.registries_pane import entry_key
 from ecrtui.ui.widgets.repositories_pane import LISTING_FAILED_TEXT
+from tests.ui.app_steps import MakeApp, WaitFor, asynctest, inspected, open_first_repository, started
 
 SIZE = (120, 36)
-
-
-def asynctest(scenario: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test body with ``asyncio.run`` (fixtures pass through; no asyncio plugin needed)."""
-
-    @functools.wraps(scenario)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(scenario(*args, **kwargs))
-
-    return run
-
-
-MakeApp = Callable[..., EcrTuiApp]
-WaitFor = Callable[[Pilot[Any], Callable[[], object], str], Awaitable[None]]
-
-
-async def started(pilot: Pilot[Any], wait_for: WaitFor) -> EcrTuiApp:
-    """Wait until the open registry is identified and its repositories are listed."""
-    app = pilot.app
-    assert isinstance(app, EcrTuiApp)
-    await wait_for(pilot, lambda: app.header.account != "", "the account in the header")
-    await wait_for(
-        pilot, lambda: app.repositories.repositories and not app.repositories.is_loading, "repositories"
-    )
-    return app
-
-
-async def open_first_repository(pilot: Pilot[Any], wait_for: WaitFor) -> EcrTuiApp:
-    """From a started app: enter on the highlighted repository, wait for its images (and grouping)."""
-    app = await started(pilot, wait_for)
-    assert app.focused is app.repositories.table
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images")
-    return app
-
-
-async def inspected(pilot: Pilot[Any], app: EcrTuiApp, wait_for: WaitFor) -> None:
-    """Wait until the inspector shows the highlighted image."""
-
-    def shown() -> bool:
-        details = app.inspector.details
-        return app.image is not None and details is not None and details.summary.digest == app.image.digest
-
-    await wait_for(pilot, shown, "the inspector to show the highlighted image")
 
 
 @asynctest
@@ -472,6 +426,8 @@ async def test_missing_repository_is_a_titled_notification_and_logged(
 
 @asynctest
 async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_for: WaitFor) -> None:
+    """``--endpoint-url`` is ECR's only: the listing fails with a network error while STS, which keeps the
+    profile's own endpoint (the sandbox's profile files name it), still says which account this is."""
     app = make_app(open_registry=RegistryEntry(profile="demo-dev", endpoint_url="http://127.0.0.1:9"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(
@@ -482,10 +438,30 @@ async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_f
             pilot, lambda: app.panes_ready and not app.repositories.is_loading, "the pane to settle"
         )
         assert app.repositories.table.empty_text == LISTING_FAILED_TEXT  # not "no repositories"
-        assert app.sessions.registry is not None
-        row = app.registries.get_option(entry_key(app.sessions.registry))
+        await wait_for(pilot, lambda: app.header.account == "111111111111", "the account, from STS")
+        assert all("STS" not in e.context for e in app.errors.log)
+
+
+@asynctest
+async def test_an_account_sts_cannot_tell_shows_as_unknown(
+    tmp_path: Path, demo_sandbox: Any, wait_for: WaitFor
+) -> None:
+    """A profile whose endpoints do not answer at all: the header and the row stop waiting for the account."""
+    config = Path(demo_sandbox.config_file).read_text()
+    config += "\n[profile dead-end]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\n"
+    config += "aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n"
+    (tmp_path / "config").write_text(config)
+    (tmp_path / "credentials").write_text(Path(demo_sandbox.credentials_file).read_text())
+    files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
+    app = EcrTuiApp(Settings(), aws_files=files, open_registry=RegistryEntry(profile="dead-end"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.sessions.registry is not None and app.panes_ready, "the registry")
+        registry = app.sessions.registry
+        assert registry is not None
+        row = app.registries.get_option(entry_key(registry))
         await wait_for(pilot, lambda: ACCOUNT_UNKNOWN in str(row.prompt), "the row to give up on the account")
         assert app.header.account == "unknown"
+        assert any(e.context == "asking STS for the account" for e in app.errors.log)
 
 
 @pytest.mark.parametrize("size", [(120, 36), (160, 40), (80, 24)])

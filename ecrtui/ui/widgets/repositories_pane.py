@@ -120,6 +120,8 @@ class RepositoriesPane(TablePane):
         self._registry_id: str | None = None
         self._repositories: dict[str, Repository] = {}
         self._loading = False
+        self._return_to: str | None = None
+        """The repository the cursor was on before a refresh (it goes back there when listed again)."""
         table.set_sort_options(
             [
                 SortOption("name A-Z", key=lambda row: row.key.lower()),
@@ -146,7 +148,9 @@ class RepositoriesPane(TablePane):
         return self._loading
 
     def load(self, service: RepositorySource, registry_id: str | None, refresh: bool = False) -> None:
-        """List a registry's repositories (``refresh`` bypasses the cache); the newest call wins."""
+        """List a registry's repositories (``refresh`` bypasses the cache); the newest call wins. A refresh
+        puts the cursor back on the repository it was on, once that repository is listed again."""
+        self._return_to = self.table.highlighted_key if refresh else None
         self._generation += 1
         self._registry_id = registry_id
         self._repositories = {}
@@ -168,6 +172,13 @@ class RepositoriesPane(TablePane):
         self.table.clear()
         self.table.set_loading(False)
         self.update_title()
+
+    def show_repository(self, name: str) -> None:
+        """Put the cursor on a repository (opened from elsewhere, e.g. the palette), clearing a filter that
+        hides it."""
+        if not self.table.move_cursor_to_key(name) and name in self._repositories:
+            self.table.set_filter("")
+            self.table.move_cursor_to_key(name)
 
     def set_image_count(self, name: str, images: int) -> None:
         """Fill in a repository's image count once it is known (e.g. after its images loaded)."""
@@ -216,6 +227,9 @@ class RepositoriesPane(TablePane):
         for repository in message.repositories:
             self._repositories.setdefault(repository.name, repository)
         self.table.append_rows(message.rows)
+        back = self._return_to
+        if back is not None and self.table.cursor == 0 and self.table.move_cursor_to_key(back):
+            self._return_to = None  # only while the user has not moved meanwhile
         self.update_title()
 
     @on(_Finished)
@@ -224,6 +238,7 @@ class RepositoriesPane(TablePane):
         if message.generation != self._generation:
             return
         self._loading = False
+        self._return_to = None
         if not message.complete:
             self.table.empty_text = LISTING_FAILED_TEXT  # an empty list here is not an empty registry
         self.table.set_loading(False)

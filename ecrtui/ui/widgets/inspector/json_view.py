@@ -17,6 +17,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
+from ecrtui.ui.widgets.inspector.immediate_scroll import ImmediateScroll
+
 
 def pretty_json(raw: bytes) -> str:
     """The document indented for reading; bytes that are not JSON are shown as text, never dropped."""
@@ -32,7 +34,7 @@ def _theme_style(style: str | VisualStyle) -> VisualStyle:
     return style if isinstance(style, VisualStyle) else VisualStyle.parse(style)
 
 
-class JsonView(ScrollView, can_focus=True):
+class JsonView(ImmediateScroll, ScrollView, can_focus=True):
     """Pretty, highlighted JSON; the bytes shown are a re-indented copy of what it was given."""
 
     DEFAULT_CSS = """
@@ -64,7 +66,7 @@ class JsonView(ScrollView, can_focus=True):
         rest of the app."""
         if self.scroll_target_x <= 0:
             raise SkipAction()
-        super().action_scroll_left()
+        super().action_scroll_left()  # at once (``ImmediateScroll``)
 
     def set_document(self, raw: bytes) -> None:
         """Show ``raw`` (the exact stored bytes) pretty-printed and highlighted, scrolled to the top."""
