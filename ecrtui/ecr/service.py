@@ -19,6 +19,7 @@ import boto3
 
 from ecrtui.ecr.blobs import DEFAULT_MAX_BLOB_BYTES, BlobDownloader
 from ecrtui.ecr.errors import ConfigurationError, translating
+from ecrtui.ecr.image_counts import ImageCounts
 from ecrtui.ecr.images import ImageOperations, TagStatus
 from ecrtui.ecr.models import Registry
 from ecrtui.ecr.repositories import RepositoryOperations
@@ -71,7 +72,7 @@ def check_endpoint_url(endpoint_url: str) -> None:
     raise ConfigurationError(message, operation="CreateClient")
 
 
-class EcrService(RepositoryOperations, ImageOperations):
+class EcrService(RepositoryOperations, ImageOperations, ImageCounts):
     """The data layer's gateway to one ECR registry endpoint (and, by registryId, to the registries it may read)."""
 
     def __init__(

@@ -376,7 +376,7 @@ class EcrTuiApp(UnhandledErrorHook[int]):
 
     @on(EcrFailed)
     def _ecr_failed(self, event: EcrFailed) -> None:
-        self.errors.report(event.error, event.context)
+        self.errors.report(event.error, event.context, notify=event.notify)
 
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:

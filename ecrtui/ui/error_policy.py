@@ -30,9 +30,10 @@ class ErrorPolicy:
         self.log: list[ErrorEntry] = []
         """Every failure of this session, oldest first (the ``!`` screen)."""
 
-    def report(self, error: BaseException, context: str = "") -> None:
-        """A titled notification and an error-log entry for ``error`` (``context``: what was being done)."""
-        self.record(make_entry(error, context, self.app.clock()))
+    def report(self, error: BaseException, context: str = "", *, notify: bool = True) -> None:
+        """A titled notification (unless ``notify`` is false) and an error-log entry for ``error``
+        (``context``: what was being done)."""
+        self.record(make_entry(error, context, self.app.clock()), notify=notify)
 
     def record(self, entry: ErrorEntry, *, notify: bool = True) -> None:
         """Log an entry; notify unless told not to (throttling is a warning, the rest errors)."""

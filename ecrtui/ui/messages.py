@@ -17,9 +17,11 @@ class EcrFailed(Message):
     errors themselves, so every failure is titled and logged the same way.
     """
 
-    def __init__(self, error: BaseException, context: str = "") -> None:
+    def __init__(self, error: BaseException, context: str = "", *, notify: bool = True) -> None:
         self.error = error
         """The exception, usually an ``ecrtui.ecr.errors.EcrError``."""
         self.context = context
         """What was being done, e.g. ``"listing images of web"``."""
+        self.notify = notify
+        """Whether to raise a toast; background niceties (counting images) only go to the error log."""
         super().__init__()

@@ -51,6 +51,34 @@ async def test_startup_shows_profile_account_region_and_every_profile(
 
 
 @asynctest
+async def test_repositories_on_screen_show_their_image_counts(
+    make_app: MakeApp, demo_sandbox: Any, wait_for: WaitFor
+) -> None:
+    """Without opening any: the rows on screen fill in their counts (ListImages, once per row on screen)."""
+    client = demo_sandbox.session("demo-dev").client("ecr")
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await started(pilot, wait_for)
+        table = app.repositories.table
+        on_screen = table.visible_keys[: table.scrollable_content_region.height - 1]
+        assert len(on_screen) < len(app.repositories.repositories), "some rows are off screen"
+
+        def counted() -> bool:
+            return all((row := table.get_row(name)) is not None and row.cells[1] for name in on_screen)
+
+        await wait_for(pilot, counted, "the counts of the rows on screen")
+        for name in on_screen:
+            pages = client.get_paginator("describe_images").paginate(repositoryName=name)
+            expected = sum(len(page["imageDetails"]) for page in pages)
+            row = table.get_row(name)
+            assert row is not None
+            assert row.cells[1] == f"{expected:,}", name
+        service = app.sessions.current
+        assert service is not None
+        assert service.call_counts.get("ListImages") == len(on_screen)
+
+
+@asynctest
 async def test_navigation_registry_to_inspector_and_back(make_app: MakeApp, wait_for: WaitFor) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
