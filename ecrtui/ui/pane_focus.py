@@ -38,7 +38,7 @@ class PaneFocus:
         if not target.focusable:
             target = next((child for child in pane.query("*") if child.focusable), None)
         if target is not None:
-            app.screen.set_focus(target)
+            target.screen.set_focus(target)  # the panes' screen, even while a dialog is over it
 
     def step(self, step: int) -> None:
         """The next (``1``) or previous (``-1``) pane; inside a dialog, its next or previous widget."""
