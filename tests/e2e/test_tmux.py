@@ -7,6 +7,7 @@ condition with a deadline; nothing sleeps for a fixed time.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -128,3 +129,18 @@ def test_demo_navigates_with_real_keys(terminal: tuple[Terminal, Path]) -> None:
         assert time.monotonic() < deadline, "ecrtui did not exit after q"
         time.sleep(0.1)
     assert exit_file.read_text().strip() == "0"
+
+
+def test_keys_typed_in_one_burst_after_enter_reach_the_opened_list(terminal: tuple[Terminal, Path]) -> None:
+    """A real terminal delivers ``enter/v1.4`` sent in one write as one read: the filter must land in the
+    Images list just opened, not in the Repositories list the ``enter`` was pressed in."""
+    term, _ = terminal
+    term.wait_for(lambda s: "Repositories (13)" in s, "the demo's repositories")
+    term.keys("G")  # web/gateway, the last repository: its releases are v2.x, web/api's v1.x
+    term.keys("k", "k")  # web/api
+    term.wait_for(lambda s: "web/api" in s, "web/api on screen")
+    term.keys("Enter", "/", "v", "1", ".", "4")  # one send-keys: one burst
+    filtered = re.compile(r"Images \(\d+ of 19\) · web/api")  # the Images title counts the filtered rows
+    screen = term.wait_for(lambda s: filtered.search(s) is not None, "the Images list filtered")
+    assert screen.count("filter: v1.4") == 1, "only one list is filtered"
+    assert "Repositories (13)" in screen, "the Repositories list is not"
