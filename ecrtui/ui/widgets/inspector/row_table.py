@@ -1,7 +1,8 @@
-"""The row table of the Layers and Platforms tabs: ``home``/``end`` go to the first/last row, as in the lists.
+"""The row table of the Layers and Platforms tabs: ``home``/``end`` (and ``g``/``G``) go to the first/last row.
 
-Textual's ``DataTable`` binds them to horizontal scrolling, which made ``end`` scroll sideways in a tab whose
-rows the README (and every other list in the app) says it moves through.
+Textual's ``DataTable`` binds ``home``/``end`` to horizontal scrolling, which made ``end`` scroll sideways in a
+tab whose rows every other list in the app moves through. The keys come from the action registry
+(``table.top``/``table.bottom``), so a user keymap applies here too.
 """
 
 from __future__ import annotations
@@ -9,14 +10,23 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import DataTable
+
+from ecrtui.ui.actions import ACTIONS
+
+_ROW_JUMPS = ("table.top", "table.bottom")
 
 
 class RowTable(DataTable[str | Text]):
-    """A ``DataTable`` with a row cursor where ``home``/``end`` mean first/last row."""
+    """A ``DataTable`` with a row cursor whose first/last-row keys are the lists' ones."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "scroll_top", "First row", show=False),
-        Binding("end", "scroll_bottom", "Last row", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [spec.binding() for spec in ACTIONS if spec.id in _ROW_JUMPS]
+
+    def action_cursor_top(self) -> None:
+        """The first row."""
+        self.action_scroll_top()
+
+    def action_cursor_bottom(self) -> None:
+        """The last row."""
+        self.action_scroll_bottom()
