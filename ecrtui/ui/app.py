@@ -239,8 +239,6 @@ class EcrTuiApp(UnhandledErrorHook[int]):
     def _registry_selected(self, event: RegistriesPane.RegistrySelected) -> None:
         self.sessions.open(event.entry)
 
-    # Pane messages are handled by name (on_<pane>_<message>) so the pane modules load after the first frame.
-
     def _open_highlighted_repository(self, _key: str) -> None:
         repository = self.repositories.highlighted
         if repository is not None:
@@ -255,6 +253,8 @@ class EcrTuiApp(UnhandledErrorHook[int]):
         self.inspector.clear()
         self.images.load(service, repository, refresh=refresh)
         self.focus_pane(self.images)
+
+    # Pane messages are handled by name (on_<pane>_<message>) so the pane modules load after the first frame.
 
     def on_images_pane_images_loaded(self, event: ImagesPane.ImagesLoaded) -> None:
         self.repositories.set_image_count(event.repository.name, event.count)
