@@ -73,7 +73,7 @@ async def started(pilot: AppPilot) -> EcrTuiApp:
     app = app_of(pilot)
     await until(
         pilot,
-        lambda: app.panes_ready and app.header.account != "" and app.accounts_settled,
+        lambda: app.panes_ready and app.header.account != "" and app.sessions.accounts_settled,
         "the account in the header",
     )
     await until(

@@ -22,6 +22,7 @@ from ecrtui.ecr.batches import BatchFailure, ManifestBatch
 from ecrtui.ecr.blobs import verify_digest
 from ecrtui.ecr.content_store import DiskStore, MemoryLru, default_cache_dir
 from ecrtui.ecr.details import ImageDetails, build_image_details
+from ecrtui.ecr.image_counts import ImageCount
 from ecrtui.ecr.images import StorageClass
 from ecrtui.ecr.lifecycle import LifecyclePreview
 from ecrtui.ecr.login import RegistryEndpoint
@@ -85,6 +86,12 @@ class CachedEcr:
 
     def registry(self) -> Registry:
         return self.service.registry()
+
+    def count_images(
+        self, repository_name: str, registry_id: str | None = None, *, cancel: threading.Event | None = None
+    ) -> ImageCount | None:
+        """Not cached: the Repositories pane keeps the counts it showed until the registry is listed again."""
+        return self.service.count_images(repository_name, registry_id, cancel=cancel)
 
     # -- listing cache machinery ------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import boto3
 
 from ecrtui.ecr.blobs import DEFAULT_MAX_BLOB_BYTES, BlobDownloader
 from ecrtui.ecr.errors import ConfigurationError, translating
+from ecrtui.ecr.image_counts import ImageCounts
 from ecrtui.ecr.images import ImageOperations, TagStatus
 from ecrtui.ecr.lifecycle import LifecycleOperations
 from ecrtui.ecr.login import LoginOperations
@@ -76,14 +77,10 @@ def check_endpoint_url(endpoint_url: str) -> None:
     raise ConfigurationError(message, operation="CreateClient")
 
 
-def _is_aws_host(endpoint_url: str) -> bool:
-    host = urlparse(endpoint_url).hostname or ""
-    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
-
-
 class EcrService(
     RepositoryOperations,
     ImageOperations,
+    ImageCounts,
     TransferOperations,
     LifecycleOperations,
     LoginOperations,
@@ -124,12 +121,10 @@ class EcrService(
             self._ecr: ECRClient = self._session.client(
                 "ecr", region_name=self.region, endpoint_url=endpoint_url, config=config
             )
-            # STS shares an explicit endpoint only when it is not an AWS one (a sandbox serves both; a VPC
-            # endpoint for ECR does not serve STS).
-            sts_endpoint = endpoint_url if endpoint_url and not _is_aws_host(endpoint_url) else None
-            self._sts: STSClient = self._session.client(
-                "sts", region_name=self.region, endpoint_url=sts_endpoint, config=config
-            )
+            # ``endpoint_url`` is ECR's (a VPC endpoint for ECR does not answer STS): STS finds its own endpoint
+            # the way the AWS CLI does, from AWS_ENDPOINT_URL_STS, the profile's ``services`` section or its
+            # ``endpoint_url`` (which is how the sandbox's profiles point both services at it).
+            self._sts: STSClient = self._session.client("sts", region_name=self.region, config=config)
         self.endpoint_url: str = self._ecr.meta.endpoint_url
         install_read_only_guard(self._ecr, lambda: self.read_only)
         self._attempts = 0

@@ -88,7 +88,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("table.bottom", "end,G", "cursor_bottom", "Bottom", "table", show=False),
     ActionSpec("table.page_down", "pagedown", "page_down", "Page down", "table", show=False),
     ActionSpec("table.page_up", "pageup", "page_up", "Page up", "table", show=False),
-    ActionSpec("table.enter", "enter,l,right", "select_row", "Open", "table", help="Go into the selection"),
+    # Priority, like ``/``: the App runs it as the key arrives, and opening moves the focus at once, so the keys
+    # typed right after ``enter`` in one burst (``/v1.4``, ``jjj``) reach the pane just opened.
+    ActionSpec(
+        "table.enter",
+        "enter,l,right",
+        "select_row",
+        "Open",
+        "table",
+        priority=True,
+        help="Go into the selection",
+    ),
     ActionSpec("table.back", "escape,h,left", "go_back", "Back", "table", show=False, help="Go back"),
     # Priority: the App runs it as the key arrives, before the keys typed right after it are dispatched, so a
     # burst ("/v1.4" pasted, or over a slow SSH link) lands in the filter instead of running list keys.

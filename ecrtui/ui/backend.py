@@ -65,6 +65,22 @@ def start_demo_sandbox(directory: Path) -> DemoSandbox:
     return DemoSandbox(sandbox, sandbox.endpoint_url, files.config_file, files.credentials_file)
 
 
+def ecr_regions(region: str | None) -> tuple[str, ...]:
+    """The regions where ECR runs in ``region``'s partition (aws, aws-cn, aws-us-gov...), from botocore's endpoint
+    data; the commercial partition when the region is unknown to botocore."""
+    import botocore.exceptions as bce
+    import botocore.session
+
+    core = botocore.session.Session()
+    partition = "aws"
+    if region:
+        try:
+            partition = core.get_partition_for_region(region)
+        except bce.UnknownRegionError:
+            partition = "aws"
+    return tuple(core.get_available_regions("ecr", partition_name=partition))
+
+
 def make_service_factory(files: AwsFiles, settings: Settings) -> ServiceFactory:
     """A factory reading the given AWS files (not the process environment), so tests and --demo stay isolated."""
 

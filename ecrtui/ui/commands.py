@@ -6,6 +6,7 @@ them, so the palette, the keys and the help screen never disagree about what exi
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -61,14 +62,17 @@ class EcrCommands(Provider):
 def app_commands(app: EcrTuiApp) -> list[PaletteCommand]:
     """What the palette offers now: profile and region switches, loaded repositories, view and copy."""
     commands: list[PaletteCommand] = []
-    for entry in app.registries.entries:
+    entries = app.registries.entries
+    names = Counter(entry_name(entry) for entry in entries)
+    for entry in entries:
         name = entry_name(entry)
         where = entry.region or "profile region"
+        title = f"aws: switch profile {name}" + (f" ({where})" if names[name] > 1 else "")
 
         def open_it(entry: RegistryEntry = entry) -> None:
-            app.open_registry(entry)
+            app.sessions.open(entry)
 
-        commands.append(PaletteCommand(f"aws: switch profile {name}", f"open {name} ({where})", open_it))
+        commands.append(PaletteCommand(title, f"open {name} ({where})", open_it))
     commands.append(
         PaletteCommand("aws: switch region", "open this registry in another region", app.action_switch_region)
     )

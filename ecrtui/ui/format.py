@@ -1,72 +1,63 @@
 """Human-readable formatting for the UI: sizes, times, digests, counts.
 
-Pure functions with no Textual import, so the panes, the inspector and the tests share one wording. Sizes are
-decimal (1 MB = 1,000,000 bytes) because the AWS console and the ECR API's ``imageSizeInBytes`` users compare
-against it use decimal units. Relative times take ``now`` explicitly: the app injects a clock and the tests pin it.
+Sizes and relative times come from ``humanize``; the rest are one-liners. Pure functions with no Textual import,
+so the panes, the inspector and the tests share one wording. Sizes are decimal (1 MB = 1,000,000 bytes) because
+the AWS console and the ECR API's ``imageSizeInBytes`` users compare against it use decimal units. Relative times
+take ``now`` explicitly: the app injects a clock and the tests pin it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-_SIZE_UNITS = ("B", "kB", "MB", "GB", "TB", "PB")
-_MINUTE = 60
-_HOUR = 60 * _MINUTE
-_DAY = 24 * _HOUR
-_MONTH = 30 * _DAY
-_YEAR = 365 * _DAY
+import humanize
+
+if TYPE_CHECKING:
+    from ecrtui.ecr.models import ImageSummary, Repository
+
 SHORT_DIGEST_HEX = 12
 """How many hex characters of a digest the lists show (as ``docker images`` does)."""
+_YEAR = timedelta(days=365)
 
 
 def human_size(size_bytes: int | None) -> str:
-    """A decimal size such as ``12.3 MB``; ``-`` when unknown.
+    """A decimal size with three significant figures (``1.54 kB``, ``12.3 MB``, ``123 MB``); ``-`` when unknown.
 
-    Three significant figures at most, so columns stay narrow: ``999 B``, ``1.5 kB``, ``12.3 MB``, ``123 MB``.
+    Below 1 kB it is ``999 B`` rather than humanize's ``999 Bytes``, which would not fit the Size columns.
     """
     if size_bytes is None or size_bytes < 0:
         return "-"
     if size_bytes < 1000:
         return f"{size_bytes} B"
-    value = float(size_bytes)
-    for unit in _SIZE_UNITS[1:]:
-        value /= 1000
-        if value < 999.5 or unit == _SIZE_UNITS[-1]:
-            # Thresholds account for rounding, so 9.996 shows as "10.0", not "10.00".
-            if value < 9.995:
-                return f"{value:.2f} {unit}"
-            if value < 99.95:
-                return f"{value:.1f} {unit}"
-            return f"{value:.0f} {unit}"
-    raise AssertionError("unreachable")  # pragma: no cover
+    return humanize.naturalsize(size_bytes, format="%.3g")
 
 
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+_DAYS_BEFORE_MONTHS = timedelta(days=60)
+"""Below this, relative times count days."""
 
 
 def relative_time(when: datetime | None, now: datetime) -> str:
-    """``3 days ago``, ``just now``; ``never`` when unknown; ``in the future`` when clocks disagree.
+    """``3 days ago``, ``an hour ago``, ``now``; ``never`` when unknown; ``… from now`` when clocks disagree.
 
-    Naive datetimes are taken as UTC, because ECR returns aware ones and the seed data is UTC.
+    Days are counted up to two months (humanize alone calls 16 days "a month", too vague for builds pushed
+    weeks apart), then months; beyond a year only whole years are said (``a year ago``, not ``1 year, 11 months
+    ago``): the lists have narrow columns and the inspector shows the exact time next to it. Naive datetimes are
+    taken as UTC, because ECR returns aware ones and the seed data is UTC.
     """
     if when is None:
         return "never"
-    seconds = (_as_utc(now) - _as_utc(when)).total_seconds()
-    if seconds < -_MINUTE:
-        return "in the future"
-    if seconds < _MINUTE:
-        return "just now"
-    for size, unit in (
-        (_YEAR, "year"),
-        (_MONTH, "month"),
-        (_DAY, "day"),
-        (_HOUR, "hour"),
-        (_MINUTE, "minute"),
-    ):
-        if seconds >= size:
-            return f"{_plural(int(seconds // size), unit)} ago"
-    raise AssertionError("unreachable")  # pragma: no cover
+    delta = _as_utc(now) - _as_utc(when)
+    if delta >= _YEAR:
+        delta = _YEAR * (delta // _YEAR)
+    return humanize.naturaltime(delta, months=abs(delta) >= _DAYS_BEFORE_MONTHS)
+
+
+def image_uri(repository: Repository, summary: ImageSummary, *, digest_form: bool) -> str:
+    """``URI:tag`` (first tag) or ``URI@sha256:…``; untagged images only have the digest form."""
+    if not digest_form and summary.tags:
+        return f"{repository.uri}:{summary.tags[0]}"
+    return f"{repository.uri}@{summary.digest}"
 
 
 def exact_time(when: datetime | None) -> str:

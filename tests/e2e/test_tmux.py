@@ -7,6 +7,7 @@ condition with a deadline; nothing sleeps for a fixed time.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from ecrtui.sandbox.seed import API_REPOSITORY, DEV_REPOSITORIES
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)"),
@@ -23,6 +26,9 @@ pytestmark = [
 
 DEADLINE_SECONDS = 60.0
 WIDTH, HEIGHT = 120, 36
+
+DEMO_REPOSITORIES_TITLE = f"Repositories ({len(DEV_REPOSITORIES)})"
+"""What the Repositories pane's title says once the demo registry is listed."""
 
 
 class Terminal:
@@ -128,3 +134,19 @@ def test_demo_navigates_with_real_keys(terminal: tuple[Terminal, Path]) -> None:
         assert time.monotonic() < deadline, "ecrtui did not exit after q"
         time.sleep(0.1)
     assert exit_file.read_text().strip() == "0"
+
+
+def test_keys_typed_in_one_burst_after_enter_reach_the_opened_list(terminal: tuple[Terminal, Path]) -> None:
+    """A real terminal delivers ``enter/v1.4`` sent in one write as one read: the filter must land in the
+    Images list just opened, not in the Repositories list the ``enter`` was pressed in."""
+    term, _ = terminal
+    term.wait_for(lambda s: DEMO_REPOSITORIES_TITLE in s, "the demo's repositories")
+    names = sorted(DEV_REPOSITORIES)
+    term.keys("G")  # the last repository (web/gateway: its releases are v2.x, web/api's v1.x)
+    term.keys(*["k"] * (len(names) - 1 - names.index(API_REPOSITORY)))  # up to web/api
+    term.wait_for(lambda s: "web/api" in s, "web/api on screen")
+    term.keys("Enter", "/", "v", "1", ".", "4")  # one send-keys: one burst
+    filtered = re.compile(r"Images \(\d+ of \d+\) · web/api")  # the Images title counts the filtered rows
+    screen = term.wait_for(lambda s: filtered.search(s) is not None, "the Images list filtered")
+    assert screen.count("filter: v1.4") == 1, "only one list is filtered"
+    assert DEMO_REPOSITORIES_TITLE in screen, "the Repositories list is not"

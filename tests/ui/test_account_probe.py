@@ -18,8 +18,8 @@ from ecrtui.ecr.account_probe import may_prompt, probe_account, probe_with_deadl
 from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ecr.errors import CredentialsError
 from ecrtui.ecr.no_prompt import MFA_ADVICE
-from ecrtui.ui.app import ACCOUNT_ON_OPEN, ACCOUNT_UNKNOWN
 from ecrtui.ui.backend import make_service_factory
+from ecrtui.ui.sessions import ACCOUNT_ON_OPEN, ACCOUNT_UNKNOWN
 from ecrtui.ui.widgets.registries_pane import entry_key
 from tests.ui.conftest import MakeApp, WaitFor
 
@@ -111,12 +111,12 @@ def test_other_profiles_show_their_account_without_being_opened(make_app: MakeAp
     async def scenario() -> None:
         app = make_app()
         async with app.run_test(size=(120, 36)) as pilot:
-            await wait_for(pilot, lambda: app.panes_ready and app.accounts_settled, "the probes")
+            await wait_for(pilot, lambda: app.panes_ready and app.sessions.accounts_settled, "the probes")
             prod = next(e for e in app.registries.entries if e.profile == "demo-prod")
             await wait_for(pilot, lambda: app.registries.account_of(entry_key(prod)), "demo-prod's account")
             assert app.registries.account_of(entry_key(prod)) == "222222222222"
-            assert app.registry is not None
-            assert app.registry.profile == "demo-dev"  # nothing else was opened
+            assert app.sessions.registry is not None
+            assert app.sessions.registry.profile == "demo-dev"  # nothing else was opened
 
     asyncio.run(scenario())
 
@@ -137,12 +137,12 @@ def test_rows_that_cannot_be_probed_say_why(
         app = make_app(aws_files=files)
         async with app.run_test(size=(120, 36)) as pilot:
             await wait_for(pilot, lambda: app.panes_ready and app.header.account, "the open registry")
-            await wait_for(pilot, lambda: app.accounts_settled, "the probes")
+            await wait_for(pilot, lambda: app.sessions.accounts_settled, "the probes")
             rows = {e.profile: app.registries.get_option(entry_key(e)) for e in app.registries.entries}
             assert ACCOUNT_ON_OPEN in str(rows["needs-mfa"].prompt)
             assert ACCOUNT_UNKNOWN in str(rows["dead-end"].prompt)
             assert "222222222222" in str(rows["demo-prod"].prompt)
-            assert not app.error_log  # probes are quiet: only what the user opens is reported
+            assert not app.errors.log  # probes are quiet: only what the user opens is reported
 
     asyncio.run(scenario())
 

@@ -6,74 +6,29 @@ and waits on conditions, never on time.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual import events
 from textual.command import CommandList
-from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.aws_files import AwsFiles
 from ecrtui.ui.actions import ACTIONS
-from ecrtui.ui.app import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT, EcrTuiApp, image_uri
+from ecrtui.ui.app import EcrTuiApp
+from ecrtui.ui.format import image_uri
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
+from ecrtui.ui.sessions import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT
 from ecrtui.ui.widgets.inspector.inspector import TAB_IDS
 from ecrtui.ui.widgets.registries_pane import entry_key
 from ecrtui.ui.widgets.repositories_pane import LISTING_FAILED_TEXT
+from tests.ui.app_steps import MakeApp, WaitFor, asynctest, inspected, open_first_repository, started
 
 SIZE = (120, 36)
-
-
-def asynctest(scenario: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test body with ``asyncio.run`` (fixtures pass through; no asyncio plugin needed)."""
-
-    @functools.wraps(scenario)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(scenario(*args, **kwargs))
-
-    return run
-
-
-MakeApp = Callable[..., EcrTuiApp]
-WaitFor = Callable[[Pilot[Any], Callable[[], object], str], Awaitable[None]]
-
-
-async def started(pilot: Pilot[Any], wait_for: WaitFor) -> EcrTuiApp:
-    """Wait until the open registry is identified and its repositories are listed."""
-    app = pilot.app
-    assert isinstance(app, EcrTuiApp)
-    await wait_for(pilot, lambda: app.header.account != "", "the account in the header")
-    await wait_for(
-        pilot, lambda: app.repositories.repositories and not app.repositories.is_loading, "repositories"
-    )
-    return app
-
-
-async def open_first_repository(pilot: Pilot[Any], wait_for: WaitFor) -> EcrTuiApp:
-    """From a started app: enter on the highlighted repository, wait for its images (and grouping)."""
-    app = await started(pilot, wait_for)
-    assert app.focused is app.repositories.table
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: app.images.summaries and not app.images.is_loading, "images")
-    return app
-
-
-async def inspected(pilot: Pilot[Any], app: EcrTuiApp, wait_for: WaitFor) -> None:
-    """Wait until the inspector shows the highlighted image."""
-
-    def shown() -> bool:
-        details = app.inspector.details
-        return app.image is not None and details is not None and details.summary.digest == app.image.digest
-
-    await wait_for(pilot, shown, "the inspector to show the highlighted image")
 
 
 @asynctest
@@ -92,7 +47,35 @@ async def test_startup_shows_profile_account_region_and_every_profile(
         assert app.registries.open_key is not None
         assert app.registries.open_key.startswith("demo-dev|")
         assert app.header.read_only is False
-        assert app.error_log == []
+        assert app.errors.log == []
+
+
+@asynctest
+async def test_repositories_on_screen_show_their_image_counts(
+    make_app: MakeApp, demo_sandbox: Any, wait_for: WaitFor
+) -> None:
+    """Without opening any: the rows on screen fill in their counts (ListImages, once per row on screen)."""
+    client = demo_sandbox.session("demo-dev").client("ecr")
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await started(pilot, wait_for)
+        table = app.repositories.table
+        on_screen = table.visible_keys[: table.scrollable_content_region.height - 1]
+        assert len(on_screen) < len(app.repositories.repositories), "some rows are off screen"
+
+        def counted() -> bool:
+            return all((row := table.get_row(name)) is not None and row.cells[1] for name in on_screen)
+
+        await wait_for(pilot, counted, "the counts of the rows on screen")
+        for name in on_screen:
+            pages = client.get_paginator("describe_images").paginate(repositoryName=name)
+            expected = sum(len(page["imageDetails"]) for page in pages)
+            row = table.get_row(name)
+            assert row is not None
+            assert row.cells[1] == f"{expected:,}", name
+        service = app.sessions.current
+        assert service is not None
+        assert service.call_counts.get("ListImages") == len(on_screen)
 
 
 @asynctest
@@ -383,8 +366,8 @@ async def test_switch_region_reopens_the_registry_there(make_app: MakeApp, wait_
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RegionPickerScreen", "the region picker")
         await pilot.press(*"eu-west-1", "enter")
         await wait_for(pilot, lambda: app.header.aws_region == "eu-west-1", "the new region")
-        assert app.registry is not None
-        assert app.registry.region == "eu-west-1"
+        assert app.sessions.registry is not None
+        assert app.sessions.registry.region == "eu-west-1"
         assert any(e.profile == "demo-dev" and e.region == "eu-west-1" for e in app.registries.entries)
 
 
@@ -419,7 +402,7 @@ async def test_cache_ttl_from_settings_reaches_the_data_layer(make_app: MakeApp,
     app = make_app(settings=Settings(cache_ttl=0))
     async with app.run_test(size=SIZE) as pilot:
         await open_first_repository(pilot, wait_for)
-        service = app.service_for(app.registry) if app.registry else None
+        service = app.sessions.service_for(app.sessions.registry) if app.sessions.registry else None
         assert service is not None
         assert service.ttl == 0
         repository = app.repository
@@ -438,7 +421,7 @@ async def test_read_only_badge(make_app: MakeApp, wait_for: WaitFor) -> None:
         await started(pilot, wait_for)
         assert app.header.read_only is True
         assert "READ-ONLY" in app.header.render().plain
-        service = app.service_for(app.registry) if app.registry else None
+        service = app.sessions.service_for(app.sessions.registry) if app.sessions.registry else None
         assert service is not None
         assert service.read_only is True
 
@@ -453,8 +436,8 @@ async def test_missing_repository_is_a_titled_notification_and_logged(
         real = app.repositories.repositories[0]
         gone = real.model_copy(update={"name": "deleted-meanwhile", "uri": real.uri.rsplit("/", 1)[0] + "/x"})
         app.open_repository(gone)
-        await wait_for(pilot, lambda: app.error_log, "the error")
-        entry = app.error_log[-1]
+        await wait_for(pilot, lambda: app.errors.log, "the error")
+        entry = app.errors.log[-1]
         assert entry.title == "Not found"
         assert "deleted-meanwhile" in entry.message or "deleted-meanwhile" in entry.context
         assert any(n.title == "Not found" for n in app._notifications)
@@ -471,20 +454,42 @@ async def test_missing_repository_is_a_titled_notification_and_logged(
 
 @asynctest
 async def test_unreachable_endpoint_is_a_network_error(make_app: MakeApp, wait_for: WaitFor) -> None:
+    """``--endpoint-url`` is ECR's only: the listing fails with a network error while STS, which keeps the
+    profile's own endpoint (the sandbox's profile files name it), still says which account this is."""
     app = make_app(open_registry=RegistryEntry(profile="demo-dev", endpoint_url="http://127.0.0.1:9"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(
-            pilot, lambda: any(e.title == "Network problem" for e in app.error_log), "a network error"
+            pilot, lambda: any(e.title == "Network problem" for e in app.errors.log), "a network error"
         )
         assert app.is_running
         await wait_for(
             pilot, lambda: app.panes_ready and not app.repositories.is_loading, "the pane to settle"
         )
         assert app.repositories.table.empty_text == LISTING_FAILED_TEXT  # not "no repositories"
-        assert app.registry is not None
-        row = app.registries.get_option(entry_key(app.registry))
+        await wait_for(pilot, lambda: app.header.account == "111111111111", "the account, from STS")
+        assert all("STS" not in e.context for e in app.errors.log)
+
+
+@asynctest
+async def test_an_account_sts_cannot_tell_shows_as_unknown(
+    tmp_path: Path, demo_sandbox: Any, wait_for: WaitFor
+) -> None:
+    """A profile whose endpoints do not answer at all: the header and the row stop waiting for the account."""
+    config = Path(demo_sandbox.config_file).read_text()
+    config += "\n[profile dead-end]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9\n"
+    config += "aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n"
+    (tmp_path / "config").write_text(config)
+    (tmp_path / "credentials").write_text(Path(demo_sandbox.credentials_file).read_text())
+    files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
+    app = EcrTuiApp(Settings(), aws_files=files, open_registry=RegistryEntry(profile="dead-end"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.sessions.registry is not None and app.panes_ready, "the registry")
+        registry = app.sessions.registry
+        assert registry is not None
+        row = app.registries.get_option(entry_key(registry))
         await wait_for(pilot, lambda: ACCOUNT_UNKNOWN in str(row.prompt), "the row to give up on the account")
         assert app.header.account == "unknown"
+        assert any(e.context == "asking STS for the account" for e in app.errors.log)
 
 
 @pytest.mark.parametrize("size", [(120, 36), (160, 40), (80, 24)])
@@ -531,8 +536,8 @@ async def test_unexpected_failure_is_logged_not_raised(make_app: MakeApp, wait_f
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, wait_for)
         worker = app.run_worker(lambda: 1 / 0, thread=True, exit_on_error=False, name="boom")
-        await wait_for(pilot, lambda: any(e.title == "Unexpected error" for e in app.error_log), "the error")
-        entry = next(e for e in app.error_log if e.title == "Unexpected error")
+        await wait_for(pilot, lambda: any(e.title == "Unexpected error" for e in app.errors.log), "the error")
+        entry = next(e for e in app.errors.log if e.title == "Unexpected error")
         assert "ZeroDivisionError" in entry.detail
         assert worker.name in entry.context
         assert app.is_running
@@ -566,9 +571,9 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
     files = AwsFiles(config, tmp_path / "credentials")
     app = EcrTuiApp(Settings(), aws_files=files, open_registry=RegistryEntry(profile="lonely"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.error_log, "the credentials error")
-        assert app.error_log[-1].title == "Credentials problem"
-        assert "lonely" in app.error_log[-1].message
+        await wait_for(pilot, lambda: app.errors.log, "the credentials error")
+        assert app.errors.log[-1].title == "Credentials problem"
+        assert "lonely" in app.errors.log[-1].message
         assert app.is_running
         await wait_for(pilot, lambda: app.panes_ready, "the panes")
         assert app.repositories.table.empty_text == NOT_OPEN_TEXT
@@ -576,9 +581,9 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
         await pilot.press("p")
         app.registries.highlighted = [e.profile for e in app.registries.entries].index("nowhere")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.error_log) == 2, "the region error")
-        assert app.error_log[-1].title == "Configuration problem"
-        assert "region" in app.error_log[-1].message.lower()
+        await wait_for(pilot, lambda: len(app.errors.log) == 2, "the region error")
+        assert app.errors.log[-1].title == "Configuration problem"
+        assert "region" in app.errors.log[-1].message.lower()
         assert app.is_running
 
 
@@ -631,7 +636,7 @@ async def test_revisits_come_from_the_cache_and_r_refetches(make_app: MakeApp, w
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_first_repository(pilot, wait_for)
-        service = app.service_for(app.registry) if app.registry else None
+        service = app.sessions.service_for(app.sessions.registry) if app.sessions.registry else None
         assert service is not None
         repository = app.repository
         assert repository is not None
@@ -684,7 +689,7 @@ async def test_config_registry_reaches_another_account(
             ),
             "prod repositories through the dev profile",
         )
-        assert app.registry == shared
+        assert app.sessions.registry == shared
         assert (app.header.profile, app.header.account, app.header.aws_region) == (
             "demo-dev",
             "222222222222",

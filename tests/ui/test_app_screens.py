@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.widgets import Static
 
+from ecrtui.ui.backend import ecr_regions
 from ecrtui.ui.screens.confirm import ConfirmScreen
-from ecrtui.ui.screens.region_picker import REGIONS, RegionPickerScreen
+from ecrtui.ui.screens.region_picker import RegionPickerScreen
 
 
 class Harness(App[None]):
@@ -39,6 +41,20 @@ def test_confirm_answers_yes_only_when_asked_explicitly(keys: tuple[str, ...], a
     asyncio.run(scenario())
 
 
+@pytest.fixture(scope="module")
+def commercial_regions() -> tuple[str, ...]:
+    """The regions botocore lists for ECR in the commercial partition (what ``R`` offers from us-east-1)."""
+    return ecr_regions("us-east-1")
+
+
+def test_the_regions_offered_are_botocores_for_the_partition(commercial_regions: tuple[str, ...]) -> None:
+    assert {"us-east-1", "eu-west-1", "ap-northeast-2"} <= set(commercial_regions)
+    assert len(set(commercial_regions)) == len(commercial_regions)
+    assert not any(region.startswith(("cn-", "us-gov-")) for region in commercial_regions)
+    assert set(ecr_regions("cn-north-1")) == {"cn-north-1", "cn-northwest-1"}
+    assert ecr_regions("not-a-region") == commercial_regions  # unknown to botocore: the commercial list
+
+
 @pytest.mark.parametrize(
     ("keys", "expected"),
     [
@@ -47,9 +63,11 @@ def test_confirm_answers_yes_only_when_asked_explicitly(keys: tuple[str, ...], a
         (("escape",), None),
     ],
 )
-def test_region_picker_filters_as_you_type(keys: tuple[str, ...], expected: str | None) -> None:
+def test_region_picker_filters_as_you_type(
+    commercial_regions: tuple[str, ...], keys: tuple[str, ...], expected: str | None
+) -> None:
     async def scenario() -> None:
-        app = Harness(RegionPickerScreen("us-east-1"))
+        app = Harness(RegionPickerScreen("us-east-1", commercial_regions))
         async with app.run_test() as pilot:
             await pilot.pause()
             await pilot.press(*keys)
@@ -59,6 +77,23 @@ def test_region_picker_filters_as_you_type(keys: tuple[str, ...], expected: str 
     asyncio.run(scenario())
 
 
-def test_region_list_has_no_duplicates() -> None:
-    assert len(set(REGIONS)) == len(REGIONS)
-    assert "us-east-1" in REGIONS
+def test_region_picker_refuses_a_region_that_does_not_exist(commercial_regions: tuple[str, ...]) -> None:
+    """Typed text that is no ECR region gets a message and the picker stays open (nothing is returned)."""
+
+    async def scenario() -> None:
+        screen = RegionPickerScreen("us-east-1", commercial_regions)
+        app = Harness(screen)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await pilot.press(*"mars-north-1", "enter")
+            await pilot.pause()
+            assert app.results == []
+            assert app.screen is screen
+            message = screen.query_one("#region-message", Static)
+            assert message.display
+            assert "'mars-north-1' is not a region" in str(message.content)
+            await pilot.press(*["backspace"] * len("mars-north-1"), *"eu-west-1", "enter")
+            await pilot.pause()
+            assert app.results == ["eu-west-1"]
+
+    asyncio.run(scenario())

@@ -287,7 +287,7 @@ class TestSummary:
             assert f"{uri}:2.4.23" in text
             assert f"{uri}@{details.summary.digest}" in text
             assert "2026-05-29T08:30:00Z (3 days ago)" in text
-            assert "2026-05-31T22:15:00Z (13 hours ago)" in text
+            assert "2026-05-31T22:15:00Z (14 hours ago)" in text  # 13 h 45 min, as humanize rounds it
             size = details.summary.size_bytes
             assert size is not None
             assert f"({size:,} bytes)" in text

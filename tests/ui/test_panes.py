@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 
 from ecrtui.ecr.batches import ManifestBatch
 from ecrtui.ecr.errors import AccessDenied
+from ecrtui.ecr.image_counts import ImageCount
 from ecrtui.ecr.models import ImageSummary, MediaTypes, Repository, parse_manifest
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.widgets.images_pane import ImagesPane
@@ -114,6 +115,8 @@ class FakeService:
         self.fail: Exception | None = None
         self.repositories: list[list[Repository]] = []
         self.calls: list[tuple[str, bool]] = []
+        self.counts: dict[str, ImageCount] = {}
+        self.counted: list[str] = []
 
     def release(self, name: str, page: int) -> None:
         self.gates[name][page].set()
@@ -146,6 +149,12 @@ class FakeService:
         if self.fail is not None:
             raise self.fail
         yield from self.repositories
+
+    def count_images(
+        self, repository_name: str, registry_id: str | None = None, *, cancel: threading.Event | None = None
+    ) -> ImageCount | None:
+        self.counted.append(repository_name)
+        return self.counts.get(repository_name, ImageCount(0, complete=True))
 
 
 class PaneApp(App[None]):
@@ -392,6 +401,34 @@ async def test_repositories_pane_loads_sorts_selects_and_fills_counts() -> None:
         assert pane.table.visible_keys[0] == "mid", "shortest name = newest in this fixture"
         assert pane.highlighted is not None
         assert pane.highlighted.name == "mid"
+
+
+@pilot_test
+async def test_repositories_on_screen_are_counted_in_the_background() -> None:
+    """Only the rows on screen are counted (a big registry costs what you look at); a count that stopped early
+    reads ``N+``; moving down counts the rows that come into view."""
+    service = FakeService({})
+    names = [f"repo-{number:02}" for number in range(40)]
+    service.repositories = [[repository(name) for name in names]]
+    service.counts = {"repo-00": ImageCount(12, complete=True), "repo-01": ImageCount(5000, complete=False)}
+    pane = RepositoriesPane(clock=lambda: NOW)
+    app = PaneApp(pane)
+    async with app.run_test(size=(80, 12)) as pilot:
+        pane.load(service, "111111111111")
+        await wait_until(pilot, lambda: app.of_type(RepositoriesPane.RepositoriesLoaded))
+        on_screen = pane.table.scrollable_content_region.height - 1
+        await wait_until(pilot, lambda: len(service.counted) == on_screen)
+        assert service.counted == names[:on_screen]
+        rows = [pane.table.get_row(name) for name in ("repo-00", "repo-01", "repo-02")]
+        assert [row.cells[1] if row else None for row in rows] == ["12", "5,000+", "0"]
+        await pilot.press("G")  # the last rows come into view: they are counted too, the first ones not again
+        await wait_until(pilot, lambda: "repo-39" in service.counted)
+        assert len(service.counted) == len(set(service.counted))
+        assert len(service.counted) < len(names)
+        pane.set_image_count("repo-01", 5123)  # the exact count once the repository was opened
+        row = pane.table.get_row("repo-01")
+        assert row is not None
+        assert row.cells[1] == "5,123"
 
 
 @pilot_test

@@ -43,7 +43,7 @@ def repositories_listed(app: EcrTuiApp) -> bool:
         app.panes_ready
         and bool(app.repositories.repositories)
         and not app.repositories.is_loading
-        and app.accounts_settled
+        and app.sessions.accounts_settled
     )
 
 
@@ -169,7 +169,7 @@ class TestScreens:
                     "listing images of gone",
                 )
             )
-            await until(pilot, lambda: len(app.error_log) == 2, "the errors")
+            await until(pilot, lambda: len(app.errors.log) == 2, "the errors")
             app.clear_notifications()
             await pilot.press("exclamation_mark")
             await until(pilot, lambda: isinstance(app.screen, ErrorLogScreen), "the error log")
@@ -185,7 +185,7 @@ class TestScreens:
             await until(pilot, lambda: repositories_listed(app), "repos")
             real = app.repositories.repositories[0]
             app.open_repository(real.model_copy(update={"name": "deleted-meanwhile"}))
-            await until(pilot, lambda: app.error_log, "the error")
+            await until(pilot, lambda: app.errors.log, "the error")
             await until(pilot, lambda: not app.images.is_loading, "the images pane to settle")
 
         assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)

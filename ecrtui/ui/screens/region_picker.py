@@ -1,22 +1,19 @@
-"""Pick an AWS region for the open registry (``R`` or "aws: switch region" in the palette)."""
+"""Pick an AWS region for the open registry (``R`` or "aws: switch region" in the palette).
+
+The regions offered are the ones where ECR runs in the open registry's partition (botocore knows them); a typed
+name that is not one of them is refused with a message, and the screen stays open.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-
-# Regions where ECR is available (commercial partition); typing a name not listed is allowed too.
-REGIONS: tuple[str, ...] = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-    "af-south-1", "ap-east-1", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
-    "ap-southeast-3", "ap-southeast-4", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-    "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3",
-    "eu-north-1", "eu-south-1", "eu-south-2", "il-central-1", "me-south-1", "me-central-1", "sa-east-1",
-)  # fmt: skip
 
 
 class RegionPickerScreen(ModalScreen[str | None]):
@@ -28,29 +25,37 @@ class RegionPickerScreen(ModalScreen[str | None]):
         Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, current: str | None) -> None:
+    def __init__(self, current: str | None, regions: Sequence[str]) -> None:
         super().__init__()
         self._current = current
+        self._regions = tuple(regions)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The regions offered."""
+        return self._regions
 
     def compose(self) -> ComposeResult:
         with Vertical(id="region-body") as body:
             body.border_title = "Switch region"
             body.border_subtitle = f"now: {self._current or 'unset'}"
             yield Input(placeholder="region, e.g. eu-west-1", id="region-input")
-            yield OptionList(*(Option(name, id=name) for name in REGIONS), id="region-list")
+            yield Static(id="region-message", markup=False)
+            yield OptionList(*(Option(name, id=name) for name in self._regions), id="region-list")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        if self._current in REGIONS:
-            options.highlighted = REGIONS.index(self._current)
+        if self._current in self._regions:
+            options.highlighted = self._regions.index(self._current)
         self.query_one(Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         needle = event.value.strip().lower()
         options = self.query_one(OptionList)
-        options.set_options(Option(name, id=name) for name in REGIONS if needle in name)
+        options.set_options(Option(name, id=name) for name in self._regions if needle in name)
         if options.option_count:
             options.highlighted = 0
+        self._say("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         options = self.query_one(OptionList)
@@ -59,7 +64,12 @@ class RegionPickerScreen(ModalScreen[str | None]):
         if chosen is not None and chosen.id is not None:
             self.dismiss(chosen.id)
         elif typed:
-            self.dismiss(typed)
+            self._say(f"'{typed[:40]}' is not a region where ECR runs here: pick one from the list")
+
+    def _say(self, message: str) -> None:
+        line = self.query_one("#region-message", Static)
+        line.update(message)
+        line.display = bool(message)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option_id)

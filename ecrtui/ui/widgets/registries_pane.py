@@ -84,6 +84,23 @@ class RegistriesPane(OptionList):
             self.add_option(Option(self._prompt(key), id=key))
         return key
 
+    def replace_entry(self, key: str, entry: RegistryEntry) -> str:
+        """Put ``entry`` in the place of row ``key`` (a region switch replacing the previous switch's row);
+        returns the new row's key."""
+        new_key = entry_key(entry)
+        if key not in self._entries or new_key in self._entries:
+            return self.add_entry(entry)
+        self._entries = {
+            (new_key if old == key else old): (entry if old == key else row)
+            for old, row in self._entries.items()
+        }
+        self._accounts.pop(key, None)
+        self._regions.pop(key, None)
+        if self._open_key == key:
+            self._open_key = new_key
+        self.set_entries(self.entries)
+        return new_key
+
     def mark_open(self, key: str) -> None:
         """Show which registry the other panes are showing and move the cursor there."""
         self._open_key = key

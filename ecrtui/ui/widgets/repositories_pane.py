@@ -3,6 +3,11 @@
 ``load`` runs the pane's own exclusive thread worker over ``service.iter_repository_pages``; a newer ``load``
 cancels the older one, and pages from an older load are dropped by generation, so switching registries quickly
 never mixes two lists. Failures go up as ``EcrFailed`` for the App to notify and log.
+
+ECR's repository listing has no image counts. The pane counts the repositories on screen in the background, once
+the view rests (``COUNT_DELAY``): one ``ListImages`` call each for most, at most ``COUNT_PAGES`` for a big one
+(then ``5,000+``). A registry of 1,000 repositories costs the rows you look at, not 1,000 calls at startup; an
+opened repository's exact count replaces its estimate.
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual import on, work
 from textual.message import Message
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from ecrtui.ecr.models import Repository
@@ -35,6 +41,13 @@ EMPTY_REGISTRY_TEXT = "No repositories in this registry"
 LISTING_FAILED_TEXT = "Listing failed: ! shows why, r retries"
 
 
+if TYPE_CHECKING:
+    from ecrtui.ecr.image_counts import ImageCount
+
+COUNT_DELAY = 0.3
+"""Seconds the list must rest before the repositories on screen are counted (scrolling past costs nothing)."""
+
+
 class RepositorySource(Protocol):
     """What the pane needs from the data layer (``CachedEcr`` provides it)."""
 
@@ -42,15 +55,21 @@ class RepositorySource(Protocol):
         self, registry_id: str | None = None, *, refresh: bool = False, cancel: threading.Event | None = None
     ) -> Iterator[list[Repository]]: ...
 
+    def count_images(
+        self, repository_name: str, registry_id: str | None = None, *, cancel: threading.Event | None = None
+    ) -> ImageCount | None: ...
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def repository_row(repository: Repository, now: datetime) -> Row:
-    """One repository row; immutable tags are highlighted because copies must skip, not overwrite."""
+def repository_row(repository: Repository, now: datetime, *, at_least: bool = False) -> Row:
+    """One repository row; immutable tags are highlighted because copies must skip, not overwrite. A count that
+    stopped early (``at_least``) reads ``5,000+``."""
     known = repository.image_count is not None
     images = count(repository.image_count) if repository.image_count is not None else ""
+    images += "+" if known and at_least else ""
     mutability = "immutable" if repository.is_immutable else "mutable"
     return Row(
         repository.name,
@@ -93,6 +112,25 @@ class RepositoriesPane(TablePane):
     class BackRequested(Message):
         """The user pressed ``esc``/``h`` with no filter to clear: the App moves left."""
 
+    class _Counted(Message):
+        """Worker to pane: a repository's image count, for load ``generation``."""
+
+        def __init__(self, generation: int, name: str, images: ImageCount) -> None:
+            super().__init__()
+            self.generation = generation
+            self.name = name
+            self.images = images
+
+    class _Uncounted(Message):
+        """Worker to pane: these repositories were not counted: cancelled (they may be retried when on screen
+        again), or a count ``failed`` (counting stops for this load)."""
+
+        def __init__(self, generation: int, names: list[str], failed: bool) -> None:
+            super().__init__()
+            self.generation = generation
+            self.names = names
+            self.failed = failed
+
     class _Page(Message):
         """Worker to pane: one page of repositories for load ``generation``."""
 
@@ -120,6 +158,16 @@ class RepositoriesPane(TablePane):
         self._registry_id: str | None = None
         self._repositories: dict[str, Repository] = {}
         self._loading = False
+        self._return_to: str | None = None
+        """The repository the cursor was on before a refresh (it goes back there when listed again)."""
+        self._source: RepositorySource | None = None
+        self._counting: set[str] = set()
+        """Repositories counted or being counted in this load (never asked twice)."""
+        self._at_least: set[str] = set()
+        """Repositories whose count stopped early (shown as ``N+``)."""
+        self._count_failed = False
+        """A count failed in this load: counting stops (it is a nicety; the failure is in the error log)."""
+        self._count_timer: Timer | None = None
         table.set_sort_options(
             [
                 SortOption("name A-Z", key=lambda row: row.key.lower()),
@@ -146,7 +194,10 @@ class RepositoriesPane(TablePane):
         return self._loading
 
     def load(self, service: RepositorySource, registry_id: str | None, refresh: bool = False) -> None:
-        """List a registry's repositories (``refresh`` bypasses the cache); the newest call wins."""
+        """List a registry's repositories (``refresh`` bypasses the cache); the newest call wins. A refresh
+        puts the cursor back on the repository it was on, once that repository is listed again."""
+        self._return_to = self.table.highlighted_key if refresh else None
+        self._forget_counts(service)
         self._generation += 1
         self._registry_id = registry_id
         self._repositories = {}
@@ -159,6 +210,7 @@ class RepositoriesPane(TablePane):
 
     def clear(self, note: str = EMPTY_REGISTRY_TEXT) -> None:
         """Show nothing but ``note`` (no registry open) and forget any load in flight."""
+        self._forget_counts(None)
         self._generation += 1
         self.table.empty_text = note
         self.workers.cancel_group(self, "repositories-load")
@@ -169,14 +221,94 @@ class RepositoriesPane(TablePane):
         self.table.set_loading(False)
         self.update_title()
 
-    def set_image_count(self, name: str, images: int) -> None:
-        """Fill in a repository's image count once it is known (e.g. after its images loaded)."""
+    def show_repository(self, name: str) -> None:
+        """Put the cursor on a repository (opened from elsewhere, e.g. the palette), clearing a filter that
+        hides it."""
+        if not self.table.move_cursor_to_key(name) and name in self._repositories:
+            self.table.set_filter("")
+            self.table.move_cursor_to_key(name)
+
+    def set_image_count(self, name: str, images: int, *, at_least: bool = False) -> None:
+        """Fill in a repository's image count once it is known (after its images loaded, or counted in the
+        background; ``at_least`` when the count stopped early)."""
         repository = self._repositories.get(name)
-        if repository is None or repository.image_count == images:
+        if repository is None or (repository.image_count == images and (name in self._at_least) == at_least):
             return
+        self._counting.add(name)
+        if at_least:
+            self._at_least.add(name)
+        else:
+            self._at_least.discard(name)
         updated = repository.model_copy(update={"image_count": images})
         self._repositories[name] = updated
-        self.table.update_row(repository_row(updated, self._clock()))
+        self.table.update_row(repository_row(updated, self._clock(), at_least=at_least))
+
+    # Counting the repositories on screen ---------------------------------------------------------------------
+
+    def _forget_counts(self, source: RepositorySource | None) -> None:
+        self.workers.cancel_group(self, "repositories-count")
+        self._source = source
+        self._counting = set()
+        self._at_least = set()
+        self._count_failed = False
+
+    def _count_soon(self) -> None:
+        """Count what is on screen once the view rests (each cursor move restarts the wait)."""
+        if self._count_timer is not None:
+            self._count_timer.stop()
+        if self._source is not None and not self._count_failed:
+            self._count_timer = self.set_timer(COUNT_DELAY, self._count_on_screen)
+
+    def _count_on_screen(self) -> None:
+        table = self.table
+        top = int(table.scroll_offset.y)
+        on_screen = table.visible_keys[top : top + max(0, table.scrollable_content_region.height - 1)]
+        names = [
+            name
+            for name in on_screen
+            if name not in self._counting
+            and (repository := self._repositories.get(name)) is not None
+            and repository.image_count is None
+        ]
+        if names and self._source is not None:
+            self._counting.update(names)
+            self._count(self._source, self._registry_id, names, self._generation)
+
+    @work(thread=True, exclusive=True, group="repositories-count", exit_on_error=False)
+    def _count(
+        self, source: RepositorySource, registry_id: str | None, names: list[str], generation: int
+    ) -> None:
+        """Thread worker: one repository at a time; a newer batch (the view moved) cancels this one."""
+        worker = get_current_worker()
+        left = list(names)
+        failed = False
+        try:
+            while left and not worker.is_cancelled:
+                images = source.count_images(left[0], registry_id, cancel=worker.cancelled_event)
+                if images is None:
+                    break
+                self.post_message(self._Counted(generation, left.pop(0), images))
+        except Exception as error:  # quiet: logged for ``!``, no toast for a background nicety
+            failed = True
+            self.post_message(EcrFailed(error, f"counting the images of {left[0]}", notify=False))
+        finally:
+            self.post_message(self._Uncounted(generation, left, failed))
+
+    @on(_Counted)
+    def _counted(self, message: _Counted) -> None:
+        message.stop()
+        if message.generation == self._generation:
+            images = message.images
+            self.set_image_count(message.name, images.images, at_least=not images.complete)
+
+    @on(_Uncounted)
+    def _uncounted(self, message: _Uncounted) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._count_failed = self._count_failed or message.failed
+        if not self._count_failed:
+            self._counting.difference_update(message.names)
 
     def update_title(self) -> None:
         """``Repositories (42)``, with ``…`` while pages are still coming."""
@@ -216,6 +348,10 @@ class RepositoriesPane(TablePane):
         for repository in message.repositories:
             self._repositories.setdefault(repository.name, repository)
         self.table.append_rows(message.rows)
+        self._count_soon()
+        back = self._return_to
+        if back is not None and self.table.cursor == 0 and self.table.move_cursor_to_key(back):
+            self._return_to = None  # only while the user has not moved meanwhile
         self.update_title()
 
     @on(_Finished)
@@ -224,6 +360,7 @@ class RepositoriesPane(TablePane):
         if message.generation != self._generation:
             return
         self._loading = False
+        self._return_to = None
         if not message.complete:
             self.table.empty_text = LISTING_FAILED_TEXT  # an empty list here is not an empty registry
         self.table.set_loading(False)
@@ -234,6 +371,7 @@ class RepositoriesPane(TablePane):
     @on(VirtualTable.RowHighlighted)
     def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         event.stop()
+        self._count_soon()
         self.post_message(
             self.RepositoryHighlighted(None if event.key is None else self._repositories.get(event.key))
         )

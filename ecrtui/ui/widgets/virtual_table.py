@@ -158,6 +158,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self.filter_opener: Callable[[], None] | None = None
         """Set by an owner with a filter line: called at once on ``/`` (instead of posting ``FilterRequested``)
         so keys typed right after it, in the same burst (a paste, a slow SSH link), land in the filter."""
+        self.row_opener: Callable[[str], None] | None = None
+        """Set by an owner that opens rows itself: called at once with the highlighted key on ``enter`` (instead of
+        posting ``RowSelected``), so the owner can move the focus before the next keys of a burst are handled."""
+        self._early_cursor = 0
+        """Where cursor keys pressed before the first rows arrived asked to go (applied when rows come)."""
         self._sort_options: tuple[SortOption, ...] = tuple(sort_options)
         self._sort_position = 0 if self._sort_options else -1
         self._rows: list[Row] = []
@@ -262,6 +267,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._flags = bytearray()
         self._view = self._order if self._matcher is None else []
         self._cursor = 0
+        self._early_cursor = 0
         had_marks = bool(self._marked)
         self._marked = {}
         self._invalidate()
@@ -386,9 +392,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self._resort()
 
     def move_cursor(self, position: int) -> None:
-        """Put the cursor on a visible row (clamped) and scroll it into view."""
+        """Put the cursor on a visible row (clamped) and scroll it into view; while the first rows are still
+        loading, remember the position and go there when they arrive (``enter`` then ``jjj`` in one burst)."""
         if not self._view:
             self._cursor = 0
+            self._early_cursor = max(0, position) if self._loading else 0
             self._sync_highlight()
             return
         position = max(0, min(position, len(self._view) - 1))
@@ -434,13 +442,18 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ actions (keys from actions.py)
 
+    @property
+    def _cursor_base(self) -> int:
+        """Where relative moves start: the cursor, or where early keys asked to go while rows load."""
+        return self._cursor if self._view else self._early_cursor
+
     def action_cursor_down(self) -> None:
         """Move down one row."""
-        self.move_cursor(self._cursor + 1)
+        self.move_cursor(self._cursor_base + 1)
 
     def action_cursor_up(self) -> None:
         """Move up one row."""
-        self.move_cursor(self._cursor - 1)
+        self.move_cursor(self._cursor_base - 1)
 
     def action_cursor_top(self) -> None:
         """Jump to the first row."""
@@ -452,16 +465,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_page_down(self) -> None:
         """Move down one screen."""
-        self.move_cursor(self._cursor + self._page_height)
+        self.move_cursor(self._cursor_base + self._page_height)
 
     def action_page_up(self) -> None:
         """Move up one screen."""
-        self.move_cursor(self._cursor - self._page_height)
+        self.move_cursor(self._cursor_base - self._page_height)
 
     def action_select_row(self) -> None:
-        """Open the highlighted row."""
+        """Open the highlighted row (through ``row_opener`` when the owner set one)."""
         key = self.highlighted_key
-        if key is not None:
+        if key is None:
+            return
+        if self.row_opener is not None:
+            self.row_opener(key)
+        else:
             self.post_message(self.RowSelected(self, key))
 
     def action_go_back(self) -> None:
@@ -723,6 +740,10 @@ class VirtualTable(ScrollView, can_focus=True):
             self.scroll_to(y=self._cursor - rows_on_screen + 1, animate=False)
 
     def _sync_highlight(self) -> None:
+        if self._early_cursor and self._view:
+            early, self._early_cursor = self._early_cursor, 0
+            self.move_cursor(early)  # highlights through here again
+            return
         key = self.highlighted_key
         if key != self._highlighted:
             self._highlighted = key

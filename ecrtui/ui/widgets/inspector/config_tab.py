@@ -8,15 +8,15 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from ecrtui.ui.format import exact_time
 from ecrtui.ui.widgets.inspector.describe import human_duration_ns
 from ecrtui.ui.widgets.inspector.facts import Fact, FactList
+from ecrtui.ui.widgets.inspector.immediate_scroll import ImmediateScroll
 from ecrtui.ui.widgets.inspector.view import no_config_reason
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
 
 
-class ConfigTab(VerticalScroll):
+class ConfigTab(ImmediateScroll, VerticalScroll):
     """The image config's runtime settings, with Env and Labels as two-column tables."""
 
     def __init__(self) -> None:
@@ -38,9 +38,9 @@ class ConfigTab(VerticalScroll):
         yield Static(id="config-notice", classes="notice", markup=False)
         yield FactList(id="config-facts", classes="facts")
         yield Static("Env", classes="section-title", id="config-env-title", markup=False)
-        yield Static(id="config-env", classes="facts")
+        yield FactList(id="config-env", classes="facts")
         yield Static("Labels", classes="section-title", id="config-labels-title", markup=False)
-        yield Static(id="config-labels", classes="facts")
+        yield FactList(id="config-labels", classes="facts")
 
     @property
     def text(self) -> str:
@@ -64,35 +64,25 @@ class ConfigTab(VerticalScroll):
             notice.display = True
             facts.set_rows([])
             for name in sections:
-                self.query_one(f"#{name}", Static).display = False
+                self.query_one(f"#{name}").display = False
             self.scroll_home(animate=False)
             return
         notice.display = False
         facts.set_rows(_config_facts(config))
         self._env = _env_pairs(config.env)
         self._labels = sorted(config.labels.items())
-        self._show_table("config-env", "Env", self._env, ("Name", "Value"))
-        self._show_table("config-labels", "Labels", self._labels, ("Label", "Value"))
+        self._show_pairs("config-env", "Env", self._env)
+        self._show_pairs("config-labels", "Labels", self._labels)
         self.scroll_home(animate=False)
 
-    def _show_table(
-        self, name: str, title: str, pairs: list[tuple[str, str]], headers: tuple[str, str]
-    ) -> None:
+    def _show_pairs(self, name: str, title: str, pairs: list[tuple[str, str]]) -> None:
+        """A titled section of name/value rows, aligned like the facts above it (long names fold, values wrap)."""
         title_widget = self.query_one(f"#{name}-title", Static)
-        body = self.query_one(f"#{name}", Static)
+        body = self.query_one(f"#{name}", FactList)
         title_widget.display = True
-        body.display = True
-        if not pairs:
-            title_widget.update(f"{title}: none")
-            body.display = False
-            return
-        title_widget.update(f"{title} ({len(pairs)})")
-        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
-        table.add_column(headers[0], no_wrap=True, ratio=1)
-        table.add_column(headers[1], overflow="fold", ratio=3)
-        for key, value in pairs:
-            table.add_row(Text(key), Text(value))
-        body.update(table)
+        title_widget.update(f"{title} ({len(pairs)})" if pairs else f"{title}: none")
+        body.display = bool(pairs)
+        body.set_rows([(key, Content(value)) for key, value in pairs])
 
 
 def _config_facts(config: ImageConfig) -> list[Fact]:

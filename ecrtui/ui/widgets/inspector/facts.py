@@ -19,14 +19,24 @@ Fact = tuple[str, str | Content]
 """One row: a label and its value; an empty label continues the row above."""
 
 
+MIN_VALUE_WIDTH = 12
+"""Narrower than this, values are not wrapped (the view scrolls instead)."""
+
+
 def fact_lines(rows: Sequence[Fact], width: int | None = None) -> Content:
-    """The rows laid out for ``width`` cells (no wrapping when ``None``)."""
+    """The rows laid out for ``width`` cells (no wrapping when ``None``).
+
+    The label column is as wide as the longest label, up to half the width: a longer label (an image label
+    such as ``org.opencontainers.image.source``) folds onto more lines rather than pushing the values out.
+    """
     label_width = max((len(label) for label, _ in rows), default=0)
+    if width is not None:
+        label_width = min(label_width, max(MIN_VALUE_WIDTH, width // 2))
     indent = label_width + 2
     lines: list[Content] = []
     for label, value in rows:
         value_content = value if isinstance(value, Content) else Content(value)
-        if width is None or width - indent < 12:
+        if width is None or width - indent < MIN_VALUE_WIDTH:
             pieces = value_content.split("\n")
         else:
             pieces = [
@@ -34,9 +44,11 @@ def fact_lines(rows: Sequence[Fact], width: int | None = None) -> Content:
                 for part in value_content.split("\n")
                 for piece in (part.wrap(width - indent, overflow="fold") or [Content("")])
             ]
-        for number, piece in enumerate(pieces):
-            head = label.ljust(label_width) if number == 0 else " " * label_width
-            lines.append(Content.assemble(Content.styled(head, LABEL_STYLE), "  ", piece))
+        heads = [label[start : start + label_width] for start in range(0, len(label), label_width or 1)]
+        for number in range(max(len(pieces), len(heads))):
+            head = (heads[number] if number < len(heads) else "").ljust(label_width)
+            piece = pieces[number] if number < len(pieces) else Content("")
+            lines.append(Content.assemble(Content.styled(head, LABEL_STYLE), "  ", piece).rstrip())
     return Content("\n").join(lines)
 
 

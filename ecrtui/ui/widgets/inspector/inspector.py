@@ -7,17 +7,21 @@ an index can be opened in place and left again with ``esc`` while a breadcrumb s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Self
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.events import Blur, DescendantBlur, DescendantFocus, Focus
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane, Tabs
 from textual.worker import get_current_worker
@@ -34,6 +38,8 @@ from ecrtui.ui.widgets.inspector.view import (
     child_summary,
     crumb_label,
     details_for_child,
+    image_uris,
+    index_platform,
 )
 
 if TYPE_CHECKING:
@@ -43,6 +49,9 @@ if TYPE_CHECKING:
 TAB_IDS: tuple[str, ...] = ("tab-summary", "tab-manifest", "tab-config", "tab-layers", "tab-platforms")
 """The inspector tabs in the order ``[`` and ``]`` walk them."""
 
+FOLLOW_DELAY = 0.15
+"""Seconds the list cursor must rest on an image before ``follow`` loads it: holding ``j`` loads once, not 100
+times."""
 _TAB_ACTION_IDS = ("app.prev_tab", "app.next_tab")
 _MOVE_ACTION_IDS = ("table.down", "table.up", "table.top", "table.bottom")
 """``j``/``k``/``g``/``G`` as in the lists; arrows and home/end reach the focused table or view first."""
@@ -56,6 +65,19 @@ class DetailsSource(Protocol):
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """One image on the inspector's stack: the selected image, or a platform child opened from its index."""
+
+    details: ImageDetails
+    label: str
+    """How the breadcrumb and the title name it (a child by its platform)."""
+    named_by_index: str | None = None
+    """The platform its index gives a child (shown on Summary when the child's own config names none)."""
+    opened_from: str = TAB_IDS[0]
+    """The tab a child was opened from: ``esc`` returns there."""
 
 
 class Inspector(Vertical, can_focus=True):
@@ -82,6 +104,13 @@ class Inspector(Vertical, can_focus=True):
         def __init__(self, child: ChildImage) -> None:
             self.child = child
             """The chosen child of the index."""
+            super().__init__()
+
+    class FocusChanged(Message):
+        """Focus came into the inspector or left it (the App gives it more room on short terminals)."""
+
+        def __init__(self, inside: bool) -> None:
+            self.inside = inside
             super().__init__()
 
     class DetailsLoaded(Message):
@@ -114,12 +143,10 @@ class Inspector(Vertical, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.clock = clock
         """Where "now" comes from for relative times; tests pin it."""
-        self._stack: list[ImageDetails] = []
+        self._stack: list[Opened] = []
         """Opened images: the selected one first, then any platform children opened from it."""
-        self._labels: list[str] = []
-        """How the breadcrumb names each stacked image (a child by its platform)."""
-        self._pending_label = ""
-        """The breadcrumb label of the child being loaded."""
+        self._pending: Opened | None = None
+        """The child being loaded (its details are filled in when they arrive)."""
         self._service: DetailsSource | None = None
         """The data source of the last ``load``, reused to open platform children."""
         self._request = 0
@@ -128,6 +155,7 @@ class Inspector(Vertical, can_focus=True):
         """Whether the pending load opens a platform child (a failure then returns to the index)."""
         self._refocus = False
         """Whether focus was inside the inspector when a load hid the tabs (it returns when they come back)."""
+        self._follow_timer: Timer | None = None
         self.add_class("-empty")
         self.border_title = "Inspector"
 
@@ -161,7 +189,7 @@ class Inspector(Vertical, can_focus=True):
     @property
     def details(self) -> ImageDetails | None:
         """The image on screen (a platform child when one is open), or ``None``."""
-        return self._stack[-1] if self._stack else None
+        return self._stack[-1].details if self._stack else None
 
     @property
     def depth(self) -> int:
@@ -186,8 +214,7 @@ class Inspector(Vertical, can_focus=True):
     def show(self, details: ImageDetails) -> None:
         """Show one image's details as the root of the inspector (any opened child is closed)."""
         self._request += 1
-        self._stack = [details]
-        self._labels = [crumb_label(details)]
+        self._stack = [Opened(details, crumb_label(details))]
         self._render_top()
 
     def show_loading(self, message: str = "Loading image details…") -> None:
@@ -204,7 +231,7 @@ class Inspector(Vertical, can_focus=True):
     def clear(self) -> None:
         """Forget the image: nothing selected."""
         self._request += 1
-        self._stack, self._labels = [], []
+        self._stack = []
         self.border_title = "Inspector"
         self.border_subtitle = ""
         self.set_class(False, "-nested")
@@ -214,9 +241,46 @@ class Inspector(Vertical, can_focus=True):
         """Fetch and show the details of ``summary`` in a worker; a newer ``load`` supersedes this one."""
         self._service = service
         self._request += 1
-        self._stack, self._labels = [], []
+        self._stack = []
         self.show_loading()
         self._load_details(service, repository, summary, self._request, nested=False)
+
+    def follow(
+        self,
+        service: DetailsSource | None,
+        repository: Repository | None,
+        summary: ImageSummary | None,
+        *,
+        at_once: bool = False,
+    ) -> None:
+        """Show the image under the list cursor: once the cursor rests there (``FOLLOW_DELAY``) or ``at_once``;
+        nothing is fetched again when the inspector already shows it."""
+        if self._follow_timer is not None:
+            self._follow_timer.stop()
+            self._follow_timer = None
+        if summary is None or repository is None or service is None:
+            self.clear()
+            return
+        if at_once:
+            self._load_unless_shown(service, repository, summary)
+        else:
+            self._follow_timer = self.set_timer(
+                FOLLOW_DELAY, partial(self._load_unless_shown, service, repository, summary)
+            )
+
+    def _load_unless_shown(
+        self, service: DetailsSource, repository: Repository, summary: ImageSummary
+    ) -> None:
+        if not self._stack or self._stack[0].details.summary.digest != summary.digest:
+            self.load(service, repository, summary)
+
+    def shown_uri(self, summary: ImageSummary, *, digest_form: bool) -> str | None:
+        """The pull URI of what the inspector shows for ``summary`` (an opened platform child included), with
+        its first tag or its digest; ``None`` when it shows another image or nothing yet."""
+        if not self._stack or self._stack[0].details.summary.digest != summary.digest:
+            return None
+        tag_uri, digest_uri = image_uris(self._stack[-1].details)
+        return digest_uri if digest_form or tag_uri is None else tag_uri
 
     def next_tab(self) -> None:
         """Show the tab to the right (wrapping round)."""
@@ -227,15 +291,21 @@ class Inspector(Vertical, can_focus=True):
         self._step_tab(-1)
 
     def open_child(self, child: ChildImage) -> None:
-        """Open a platform child in place: fetched through the last service when possible."""
+        """Open a platform child in place, on its Summary: fetched through the last service when possible."""
         parent = self.details
         if parent is None:
             return
+        pending = Opened(
+            parent,  # replaced by the child's details once they are known
+            child_label(child),
+            named_by_index=index_platform(child, list(parent.children)),
+            opened_from=self.active_tab,
+        )
         if self._service is not None:
             self._request += 1
             self._opening_child = True
-            self._pending_label = child_label(child)
-            self.show_loading(f"Loading {self._pending_label}…")
+            self._pending = pending
+            self.show_loading(f"Loading {pending.label}…")
             summary = child_summary(parent, child)
             self._load_details(self._service, parent.repository, summary, self._request, nested=True)
             return
@@ -244,12 +314,11 @@ class Inspector(Vertical, can_focus=True):
         except LookupError as error:
             self.notify(str(error), title="Cannot open platform", severity="warning")
             return
-        self._stack.append(opened)
-        self._labels.append(child_label(child))
-        self._render_top()
+        self._push_child(replace(pending, details=opened))
 
     def close_child(self) -> bool:
-        """Go back from a platform child (opened or still loading) to its index; ``False`` if none is open."""
+        """Go back from a platform child (opened or still loading) to its index, on the tab it was opened
+        from; ``False`` if none is open."""
         if self._opening_child and self._stack:
             self._request += 1  # the pending answer is dropped when it arrives
             self._render_top()
@@ -257,10 +326,16 @@ class Inspector(Vertical, can_focus=True):
         if len(self._stack) < 2:
             return False
         self._request += 1
-        self._stack.pop()
-        self._labels.pop()
+        closed = self._stack.pop()
+        self.tabs.active = closed.opened_from
         self._render_top()
         return True
+
+    def _push_child(self, opened: Opened) -> None:
+        """Show an opened child on top of its index, starting on its Summary."""
+        self._stack.append(opened)
+        self.tabs.active = TAB_IDS[0]
+        self._render_top()
 
     def focus_content(self) -> None:
         """Focus what the visible tab shows (its table or scroll view); stay here when nothing is shown."""
@@ -309,6 +384,7 @@ class Inspector(Vertical, can_focus=True):
         inside = self.has_focus_within
         if inside != self.has_class("-has-focus"):
             self.set_class(inside, "-has-focus")
+            self.post_message(self.FocusChanged(inside))
 
     # Actions ---------------------------------------------------------------------------------------------
 
@@ -347,13 +423,17 @@ class Inspector(Vertical, can_focus=True):
             }
             table_moves[where]()
             return
-        scroll_moves = {
-            "down": focused.scroll_down,
-            "up": focused.scroll_up,
-            "top": focused.scroll_home,
-            "bottom": focused.scroll_end,
+        # The views' own scroll actions, which scroll at once (``ImmediateScroll``): held keys never drop presses.
+        scroll_actions = {
+            "down": "scroll_down",
+            "up": "scroll_up",
+            "top": "scroll_home",
+            "bottom": "scroll_end",
         }
-        scroll_moves[where]()
+        action = getattr(focused, f"action_{scroll_actions[where]}", None)
+        if callable(action):
+            with suppress(SkipAction):
+                action()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``esc`` belongs to the inspector only while a child is open; otherwise the app's ``esc`` applies."""
@@ -389,12 +469,10 @@ class Inspector(Vertical, can_focus=True):
         message.stop()
         if message.request != self._request:
             return
-        if message.nested and self._stack:
-            self._stack.append(message.details)
-            self._labels.append(self._pending_label or crumb_label(message.details))
-        else:
-            self._stack = [message.details]
-            self._labels = [crumb_label(message.details)]
+        if message.nested and self._stack and self._pending is not None:
+            self._push_child(replace(self._pending, details=message.details))
+            return
+        self._stack = [Opened(message.details, crumb_label(message.details))]
         self._render_top()
 
     @on(LoadFailed)
@@ -419,6 +497,7 @@ class Inspector(Vertical, can_focus=True):
     def _set_state(self, state: str, message: str) -> None:
         if state != "loading":
             self._opening_child = False
+        self.refresh_bindings()  # "Back to index" is offered only while a child is open
         for name in ("empty", "loading", "error", "ready"):
             self.set_class(name == state, f"-{name}")
         self.query_one("#inspector-status", Static).update(message)
@@ -430,7 +509,7 @@ class Inspector(Vertical, can_focus=True):
             return
         had_focus = self.has_focus_within
         now = self.clock()
-        self.query_one(SummaryTab).show(details, now)
+        self.query_one(SummaryTab).show(details, now, self._stack[-1].named_by_index)
         self.query_one(ManifestTab).show(details)
         self.query_one(ConfigTab).show(details)
         self.query_one(LayersTab).show(details)
@@ -446,9 +525,9 @@ class Inspector(Vertical, can_focus=True):
     def _update_breadcrumb(self) -> None:
         nested = len(self._stack) > 1
         self.set_class(nested, "-nested")
-        self.border_title = f"Inspector · {self._labels[-1]}" if self._labels else "Inspector"
+        self.border_title = f"Inspector · {self._stack[-1].label}" if self._stack else "Inspector"
         self.border_subtitle = "esc: back to the index" if nested else ""
-        crumb = Content(" ▸ ").join(Content(label) for label in self._labels)
+        crumb = Content(" ▸ ").join(Content(opened.label) for opened in self._stack)
         self.query_one("#inspector-breadcrumb", Static).update(crumb)
 
     def _step_tab(self, step: int) -> None:

@@ -15,6 +15,9 @@ from textual.geometry import Size
 from textual.highlight import highlight
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
+
+from ecrtui.ui.widgets.inspector.immediate_scroll import ImmediateScroll
 
 
 def pretty_json(raw: bytes) -> str:
@@ -26,7 +29,12 @@ def pretty_json(raw: bytes) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-class JsonView(ScrollView, can_focus=True):
+def _theme_style(style: str | VisualStyle) -> VisualStyle:
+    """A highlighting style such as ``$text-accent``, resolved with the running app's theme variables."""
+    return style if isinstance(style, VisualStyle) else VisualStyle.parse(style)
+
+
+class JsonView(ImmediateScroll, ScrollView, can_focus=True):
     """Pretty, highlighted JSON; the bytes shown are a re-indented copy of what it was given."""
 
     DEFAULT_CSS = """
@@ -58,7 +66,7 @@ class JsonView(ScrollView, can_focus=True):
         rest of the app."""
         if self.scroll_target_x <= 0:
             raise SkipAction()
-        super().action_scroll_left()
+        super().action_scroll_left()  # at once (``ImmediateScroll``)
 
     def set_document(self, raw: bytes) -> None:
         """Show ``raw`` (the exact stored bytes) pretty-printed and highlighted, scrolled to the top."""
@@ -87,7 +95,7 @@ class JsonView(ScrollView, can_focus=True):
             return Strip.blank(width, rich_style)
         segments = [
             Segment(text, style.rich_style)
-            for text, style in self._lines[index].render(base, end="", parse_style=self._get_style)
+            for text, style in self._lines[index].render(base, end="", parse_style=_theme_style)
         ]
         strip = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, rich_style)

@@ -25,6 +25,7 @@ from ecrtui.ui.widgets.inspector.describe import (
     one_line,
     truncate,
 )
+from ecrtui.ui.widgets.inspector.row_table import RowTable
 from ecrtui.ui.widgets.inspector.view import no_layers_reason
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
 
 _FIXED_WIDTHS = {"#": 3, "Size": 9}
+CRAMPED_HEIGHT = 10
+"""Below this many rows the detail line is hidden so the table keeps a few rows (80x24 with the focus in a list)."""
 _MIN_COMMAND_WIDTH = 16
 _SCHEMA1_LAYER_TYPE = "application/vnd.docker.image.rootfs.diff.tar.gzip"
 """Schema 1 names no layer types; its blobs are always gzipped tars."""
@@ -109,7 +112,7 @@ class LayersTab(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="layers-notice", classes="notice", markup=False)
-        yield DataTable(id="layers-table", cursor_type="row", zebra_stripes=False)
+        yield RowTable(id="layers-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="layers-totals", markup=False)
         yield Static(id="layers-detail", markup=False)
 
@@ -192,11 +195,10 @@ class LayersTab(Vertical):
 
     def _show_detail(self, number: int) -> None:
         detail = self.query_one("#layers-detail", Static)
+        detail.set_class(not 0 <= number < len(self._rows), "-empty")
         if not 0 <= number < len(self._rows):
-            detail.display = False
             return
         row = self._rows[number]
-        detail.display = True
         if row.is_layer:
             head = f"layer {row.index} · {layer_type_label(row.media_type)}"
         else:
@@ -214,6 +216,7 @@ class LayersTab(Vertical):
         event.stop()
         self._show_detail(event.cursor_row)
 
-    def on_resize(self, _event: Resize) -> None:
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.height < CRAMPED_HEIGHT, "-cramped")
         if self._rows and self._command_width(self._type_width()) != self._filled_width:
             self._fill_table()

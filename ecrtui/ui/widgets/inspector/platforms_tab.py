@@ -8,11 +8,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ecrtui.ui.format import human_size, short_digest
 from ecrtui.ui.widgets.inspector.describe import media_type_short
+from ecrtui.ui.widgets.inspector.layers_tab import CRAMPED_HEIGHT
+from ecrtui.ui.widgets.inspector.row_table import RowTable
 from ecrtui.ui.widgets.inspector.view import (
     attestation_note,
     child_platform,
@@ -41,10 +44,12 @@ class PlatformsTab(Vertical):
         super().__init__(classes="tab-body")
         self._children: list[ChildImage] = []
         """The rows, in display order (platforms, then attestations)."""
+        self._index_cursor: tuple[str, int] = ("", 0)
+        """The index last shown and the row its cursor was on, restored when the user comes back to it."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="platforms-notice", classes="notice", markup=False)
-        yield DataTable(id="platforms-table", cursor_type="row", zebra_stripes=False)
+        yield RowTable(id="platforms-table", cursor_type="row", zebra_stripes=False)
         yield Static(id="platforms-totals", markup=False)
         yield Static(id="platforms-detail", markup=False)
 
@@ -78,7 +83,8 @@ class PlatformsTab(Vertical):
         self._children = ordered_children(details)
         has_children = bool(self._children)
         notice.display = not has_children
-        table.display = totals.display = detail.display = has_children
+        table.display = totals.display = has_children
+        detail.set_class(not has_children, "-empty")
         if not has_children:
             notice.update(single_platform(details))
             return
@@ -101,8 +107,11 @@ class PlatformsTab(Vertical):
         if attestations:
             summary += f", {attestations} attestation" + ("" if attestations == 1 else "s")
         totals.update(summary + " · enter: open")
-        table.move_cursor(row=0)
-        self._show_detail(0)
+        digest, row = self._index_cursor
+        row = row if digest == details.summary.digest and row < len(self._children) else 0
+        self._index_cursor = (details.summary.digest, row)
+        table.move_cursor(row=row)
+        self._show_detail(row)
 
     def _show_detail(self, number: int) -> None:
         if not 0 <= number < len(self._children):
@@ -122,9 +131,14 @@ class PlatformsTab(Vertical):
             lines.append("manifest not fetched")
         self.query_one("#platforms-detail", Static).update("\n".join(lines))
 
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.height < CRAMPED_HEIGHT, "-cramped")
+
     @on(DataTable.RowHighlighted, "#platforms-table")
     def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
+        if self._children:
+            self._index_cursor = (self._index_cursor[0], event.cursor_row)
         self._show_detail(event.cursor_row)
 
     @on(DataTable.RowSelected, "#platforms-table")

@@ -13,13 +13,14 @@ from textual.widgets import Static
 from ecrtui.ui.format import exact_time, human_size, relative_time
 from ecrtui.ui.widgets.inspector.describe import exact_bytes, media_type_name
 from ecrtui.ui.widgets.inspector.facts import Fact, FactList
+from ecrtui.ui.widgets.inspector.immediate_scroll import ImmediateScroll
 from ecrtui.ui.widgets.inspector.view import all_warnings, image_uris, platform_summary, scan_text
 
 if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
 
 
-class SummaryTab(VerticalScroll):
+class SummaryTab(ImmediateScroll, VerticalScroll):
     """Warnings (prominent, first) above aligned facts."""
 
     def __init__(self) -> None:
@@ -36,8 +37,9 @@ class SummaryTab(VerticalScroll):
         facts = self.query_one("#summary-facts", FactList).text
         return f"{warnings.content}\n{facts}" if not warnings.has_class("-empty") else facts
 
-    def show(self, details: ImageDetails, now: datetime) -> None:
-        """Show ``details``; relative times are measured from ``now`` (the app's clock)."""
+    def show(self, details: ImageDetails, now: datetime, named_by_index: str | None = None) -> None:
+        """Show ``details``; relative times are measured from ``now`` (the app's clock); ``named_by_index`` is the
+        platform the parent index gives an opened child (shown when the child's own config says none)."""
         summary = details.summary
         manifest = details.manifest
         tag_uri, digest_uri = image_uris(details)
@@ -54,7 +56,7 @@ class SummaryTab(VerticalScroll):
                 "Tags",
                 ", ".join(summary.tags) if summary.tags else Content.styled("none", "$text-muted italic"),
             ),
-            ("Platform", platform_summary(details)),
+            ("Platform", platform_summary(details, named_by_index)),
         ]
         artifact_type = getattr(manifest, "artifact_type", None) or summary.artifact_media_type
         if artifact_type and str(manifest.kind) == "artifact":

@@ -93,15 +93,23 @@ def single_platform(details: ImageDetails) -> str:
     return "single-platform image (platform unknown: the config could not be read)"
 
 
-def platform_summary(details: ImageDetails) -> str:
-    """The Summary tab's platform line."""
+def platform_summary(details: ImageDetails, named_by_index: str | None = None) -> str:
+    """The Summary tab's platform line: the config's platform, else what the index says of this child
+    (``named_by_index``, e.g. an attestation's ``unknown/unknown (attestation for linux/amd64)``)."""
     if is_index(details):
         platforms = sum(1 for child in details.children if not child.is_attestation)
         names = ", ".join(child_platform(c) for c in details.children if not c.is_attestation)
         return f"multi-platform: {platforms} ({names})" if names else "multi-platform: none listed"
     if details.config is not None:
         return _config_platform(details)
-    return "-"
+    return named_by_index or "-"
+
+
+def index_platform(child: ChildImage, siblings: list[ChildImage]) -> str:
+    """How the index names a child's platform: ``linux/arm64/v8``, or ``unknown/unknown (attestation for …)``."""
+    if child.is_attestation:
+        return f"{child_platform(child)} ({attestation_note(child, siblings)})"
+    return child_platform(child)
 
 
 def _config_platform(details: ImageDetails) -> str:
@@ -152,13 +160,12 @@ def scan_text(summary: ImageSummary) -> str:
 
 
 def crumb_label(details: ImageDetails) -> str:
-    """How an opened image is named in the breadcrumb: ``name:tag``, or its platform when it is a child."""
+    """How a selected image is named in the title and the breadcrumb: ``name:tag``, else ``name@sha256:…``
+    (an opened platform child is named by ``child_label``)."""
     summary = details.summary
     name = details.repository.name
     if summary.tags:
         return f"{name}:{summary.tags[0]}"
-    if details.config is not None:
-        return f"{_config_platform(details)} ({short_digest(summary.digest)})"
     return f"{name}@{short_digest(summary.digest)}"
 
 
