@@ -31,7 +31,9 @@ from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
 from ecrtui.ui.controller import Controller, ControllerMessage
 from ecrtui.ui.error_policy import ErrorPolicy
 from ecrtui.ui.error_report import one_line
+from ecrtui.ui.feature_keys import FeatureKeys
 from ecrtui.ui.format import image_uri
+from ecrtui.ui.jobs import JobsController
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.pane_focus import PaneFocus
 from ecrtui.ui.screens.error_log import ErrorLogScreen
@@ -67,7 +69,7 @@ def _css_paths() -> list[str | PurePath]:
     return [here / "app.tcss", *sorted((here / "widgets").glob("*.tcss"))]
 
 
-class EcrTuiApp(UnhandledErrorHook[int]):
+class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
     """Registries | Repositories | Images, an inspector, a header and a footer."""
 
     CSS_PATH = _css_paths()
@@ -105,7 +107,11 @@ class EcrTuiApp(UnhandledErrorHook[int]):
         """The open registry, its service, and the accounts of the registry rows."""
         self.pane_focus = PaneFocus(self)
         """Moves the focus between the panes."""
-        self._controllers: list[Controller] = [self.startup, self.sessions]
+        self.jobs = JobsController(self)
+        """Copies and replications: App-owned workers, one board, the jobs panel's model."""
+        self.feature_controllers: dict[str, Controller] = {"jobs": self.jobs}
+        """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
+        self._controllers: list[Controller] = [self.startup, self.sessions, self.jobs]
         self._panes_ready = False
 
     # Layout ----------------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ controller's messages (a ``ControllerMessage`` nested in the controller class, n
 every such message back to the controller that posted it (``EcrTuiApp._controller_message``), whose ``handle``
 runs on the UI thread and may touch widgets. Unexpected worker failures reach the App's one error policy through
 ``Worker.StateChanged`` like any other worker's. A new feature is a controller module, its screens and widgets,
-and a few lines in the App that build the controller and bind its keys.
+and a few lines in the App that build the controller and register it in ``App.feature_controllers``; its keys
+reach it through ``feature_keys.FeatureKeys``, with no App method per key.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ class Controller:
 
     async def handle(self, message: ControllerMessage) -> None:
         """React to one of this controller's messages, on the UI thread."""
+
+    def check(self, method: str) -> bool | None:
+        """Whether the key bound to ``feature('NAME.method')`` applies now (``App.check_action`` asks): ``True``,
+        ``None`` to show it disabled in the footer, ``False`` to hide it (a change in read-only mode)."""
+        return True
 
     def stop(self) -> None:
         """Release what the controller holds when the App shuts down."""
