@@ -1,0 +1,244 @@
+"""The real app as people use it: ``ecrtui`` in a terminal, a 100,000-image repository, keys held meanwhile.
+
+Starts ``ecrtui sandbox --seed empty --scale-images N`` (real HTTP to moto), then for each run:
+
+a. raw boto3 paging of ``scale/images`` (``DescribeImages``, ``maxResults=1000``) in this process: the baseline;
+b. the real ``ecrtui --profile demo-dev`` (the sandbox's profile files) in tmux at 120x36. With the cursor on the
+   repository, ``→`` opens it and moves into its list while it loads; then ``j`` is held (one press every 33 ms,
+   each timed until the screen shows the cursor on the next row). Everything is read from the screen: time to
+   the first rows, time to the full count (``Images (100,000)``), key latency while loading and after;
+c. the same, opening the repository and pressing nothing (``--idle`` runs only add this);
+d. memory: the app's resident memory before the repository is opened and after it is listed (and its peak),
+   against a plain boto3 process that pages the same repository and keeps every ``imageDetails`` dict.
+
+Targets (issue 7, item 2 and issue 12): full count within 1.3x raw paging with the user in the list; keys under
+50 ms meanwhile; the memory a listing adds at most 1.0x what the plain boto3 process adds (aim 0.5x).
+
+    .venv/bin/python bench/bench_app.py                      # 100,000 images, 2 runs
+    .venv/bin/python bench/bench_app.py --images 20000 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from raw_listing import raw_paging
+from tmux_screen import Screen, Terminal, rss_kib
+
+from ecrtui.sandbox.process import SandboxProcess, start_sandbox_process
+
+REPOSITORY = "scale/images"
+PROFILE = "demo-dev"
+SIZE = (120, 36)
+KEY_GAP_S = 0.033
+"""A held key: about 30 presses a second, as a terminal's key repeat sends them."""
+KEY_TIMEOUT_S = 2.0
+PRESSES_AFTER = 100
+TITLE = re.compile(r"Images \(([\d,]+)(…?)\)")
+
+
+@dataclass
+class AppRun:
+    first_rows_s: float = 0.0
+    full_s: float = 0.0
+    presses_loading: list[float] = field(default_factory=list)
+    presses_after: list[float] = field(default_factory=list)
+    lost_presses: int = 0
+    rss_before_kib: int = 0
+    rss_after_kib: int = 0
+    peak_kib: int = 0
+
+
+def full_count(screen: Screen, images: int) -> bool:
+    match = TITLE.search(screen.text)
+    return match is not None and not match.group(2) and match.group(1) == f"{images:,}"
+
+
+def start_app(directory: Path, sandbox: SandboxProcess) -> Terminal:
+    """``ecrtui --profile demo-dev`` in tmux, reading only the sandbox's AWS files."""
+    home = directory / "home"
+    home.mkdir(exist_ok=True)
+    drop = ("AWS_", "ECRTUI_", "TMUX", "COLUMNS", "LINES")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update(sandbox.env)
+    env.update({"HOME": str(home), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"})
+    command = f"exec {sys.executable} -m ecrtui --profile {PROFILE}"
+    return Terminal(directory, command, env, SIZE)
+
+
+def press(term: Terminal, key: str, images: int, run: AppRun, start: float) -> Screen:
+    """Press ``key`` once; time it until the screen shows the cursor on another row."""
+    before = term.screen().cursor_digest
+    sent = time.perf_counter()
+    term.keys(key)
+    while True:
+        screen = term.screen()
+        now = time.perf_counter()
+        if not run.full_s and full_count(screen, images):
+            run.full_s = now - start
+        cursor = screen.cursor_digest
+        if cursor is not None and cursor != before:
+            (run.presses_after if run.full_s else run.presses_loading).append(now - sent)
+            return screen
+        if now - sent > KEY_TIMEOUT_S:
+            run.lost_presses += 1
+            return screen
+        time.sleep(0.002)
+
+
+def app_run(directory: Path, sandbox: SandboxProcess, images: int, hold_keys: bool) -> AppRun:
+    run = AppRun()
+    term = start_app(directory, sandbox)
+    try:
+        term.wait_for(lambda s: REPOSITORY in s.text and "Repositories (1)" in s.text, "the repository list")
+        time.sleep(0.5)  # let the account lookups and the first frames settle before measuring memory
+        run.rss_before_kib, _ = rss_kib(term.pid)
+        start = time.perf_counter()
+        term.keys("Right")  # open the highlighted repository and move into its list
+        while not run.first_rows_s:
+            screen = term.screen()
+            if screen.digests:
+                run.first_rows_s = time.perf_counter() - start
+            elif time.perf_counter() - start > 120:
+                raise SystemExit(f"no rows after 120 s:\n{screen.text}")
+        while not run.full_s:
+            if hold_keys:
+                pressed = time.perf_counter()
+                press(term, "j", images, run, start)
+                time.sleep(max(0.0, KEY_GAP_S - (time.perf_counter() - pressed)))
+            else:
+                if full_count(term.screen(), images):
+                    run.full_s = time.perf_counter() - start
+                time.sleep(0.002)
+            if time.perf_counter() - start > 600:
+                raise SystemExit("no full count after 600 s")
+        if hold_keys:
+            for _ in range(PRESSES_AFTER):
+                pressed = time.perf_counter()
+                press(term, "j", images, run, start)
+                time.sleep(max(0.0, KEY_GAP_S - (time.perf_counter() - pressed)))
+        time.sleep(0.5)  # grouping and the last repaint
+        run.rss_after_kib, run.peak_kib = rss_kib(term.pid)
+        term.keys("q")
+    finally:
+        term.close()
+    return run
+
+
+def raw_memory(sandbox: SandboxProcess) -> dict[str, float]:
+    """The plain boto3 process: resident memory before and after keeping every ``imageDetails`` dict."""
+    script = Path(__file__).with_name("raw_listing.py")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | sandbox.env
+    output = subprocess.run(
+        [sys.executable, str(script), PROFILE, REPOSITORY], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    result: dict[str, float] = json.loads(output)
+    return result
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:,.0f} MiB"
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def report(
+    raws: list[float], runs: list[AppRun], idle: list[AppRun], memory: dict[str, float], images: int
+) -> list[tuple[str, str, str, str]]:
+    med = statistics.median
+    raw = med(raws)
+    full = med(r.full_s for r in runs)
+    rows = [
+        (f"a. raw boto3 paging ({images:,} images)", ms(raw), "", ""),
+        ("b. → then j held: first rows on screen", ms(med(r.first_rows_s for r in runs)), "", ""),
+        (f"b. → then j held: Images ({images:,}) on screen", ms(full), "", ""),
+        ("b. full count / raw paging", f"{full / raw:.2f}x", "<= 1.3x", verdict(full / raw <= 1.3)),
+    ]
+    for label, values in (
+        ("while loading", [x for r in runs for x in r.presses_loading]),
+        ("after load", [x for r in runs for x in r.presses_after]),
+    ):
+        if not values:
+            rows.append((f"b. key {label}", "n/a", "< 50 ms", "no presses"))
+            continue
+        rows.append((f"b. key {label}: median ({len(values)})", ms(med(values)), "< 50 ms", verdict(med(values) < 0.05)))
+        rows.append((f"b. key {label}: p95", ms(p95(values)), "< 50 ms", verdict(p95(values) < 0.05)))
+        rows.append((f"b. key {label}: slowest", ms(max(values)), "", ""))
+    lost = sum(r.lost_presses for r in runs)
+    rows.append(("b. presses not shown within 2 s", str(lost), "0", verdict(lost == 0)))
+    if idle:
+        idle_full = med(r.full_s for r in idle)
+        rows.append(("c. → and no keys: first rows", ms(med(r.first_rows_s for r in idle)), "", ""))
+        rows.append(("c. → and no keys: full count", ms(idle_full), "", ""))
+        rows.append(("c. full count / raw paging", f"{idle_full / raw:.2f}x", "<= 1.3x", verdict(idle_full / raw <= 1.3)))
+    app_added = med(r.rss_after_kib - r.rss_before_kib for r in runs)
+    raw_added = memory["rss_after_kib"] - memory["rss_before_kib"]
+    rows += [
+        ("d. app resident before opening", mib(med(r.rss_before_kib for r in runs)), "", ""),
+        ("d. app resident after the listing", mib(med(r.rss_after_kib for r in runs)), "", ""),
+        ("d. app peak resident", mib(med(r.peak_kib for r in runs)), "", ""),
+        ("d. app: memory the listing added", mib(app_added), "", f"{app_added * 1024 / images:,.0f} B/image"),
+        ("d. plain boto3 keeping imageDetails: added", mib(raw_added), "", f"{raw_added * 1024 / images:,.0f} B/image"),
+        ("d. app / plain boto3", f"{app_added / raw_added:.2f}x", "<= 1.0x", verdict(app_added <= raw_added)),
+    ]  # fmt: skip
+    return rows
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    width = max(len(row[0]) for row in rows)
+    for name, value, target, ok in rows:
+        print(f"{name:<{width}}  {value:>10}  {target:<9} {ok}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--images", type=int, default=100_000, help="images in scale/images (100000)")
+    parser.add_argument("--runs", type=int, default=2, help="repetitions; medians are reported (2)")
+    parser.add_argument("--idle", action="store_true", help="also open the repository without pressing keys")
+    args = parser.parse_args()
+    raws: list[float] = []
+    runs: list[AppRun] = []
+    idle: list[AppRun] = []
+    with tempfile.TemporaryDirectory(prefix="ecrtui-bench-app-") as name:
+        directory = Path(name)
+        scale = ("--seed", "empty", "--scale-images", str(args.images))
+        with start_sandbox_process(directory / "profiles", *scale) as sandbox:
+            client = sandbox.session(PROFILE).client("ecr", endpoint_url=sandbox.endpoint_url)
+            memory = raw_memory(sandbox)
+            for number in range(args.runs):
+                paging = raw_paging(client, REPOSITORY)
+                if paging.images != args.images:
+                    raise SystemExit(f"expected {args.images:,} images, raw paging saw {paging.images:,}")
+                raws.append(paging.total_s)
+                runs.append(app_run(directory, sandbox, args.images, hold_keys=True))
+                if args.idle:
+                    idle.append(app_run(directory, sandbox, args.images, hold_keys=False))
+                print(f"run {number + 1}/{args.runs}: raw {ms(raws[-1])}, app {ms(runs[-1].full_s)}", flush=True)
+    print(f"\nreal-app benchmark: {args.images:,} images, {args.runs} runs, tmux {SIZE[0]}x{SIZE[1]}")
+    print_table(report(raws, runs, idle, memory, args.images))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
