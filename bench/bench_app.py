@@ -140,7 +140,11 @@ def raw_memory(sandbox: SandboxProcess) -> dict[str, float]:
     script = Path(__file__).with_name("raw_listing.py")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | sandbox.env
     output = subprocess.run(
-        [sys.executable, str(script), PROFILE, REPOSITORY], env=env, capture_output=True, text=True, check=True
+        [sys.executable, str(script), PROFILE, REPOSITORY],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     result: dict[str, float] = json.loads(output)
     return result
@@ -182,7 +186,14 @@ def report(
         if not values:
             rows.append((f"b. key {label}", "n/a", "< 50 ms", "no presses"))
             continue
-        rows.append((f"b. key {label}: median ({len(values)})", ms(med(values)), "< 50 ms", verdict(med(values) < 0.05)))
+        rows.append(
+            (
+                f"b. key {label}: median ({len(values)})",
+                ms(med(values)),
+                "< 50 ms",
+                verdict(med(values) < 0.05),
+            )
+        )
         rows.append((f"b. key {label}: p95", ms(p95(values)), "< 50 ms", verdict(p95(values) < 0.05)))
         rows.append((f"b. key {label}: slowest", ms(max(values)), "", ""))
     lost = sum(r.lost_presses for r in runs)
@@ -191,7 +202,14 @@ def report(
         idle_full = med(r.full_s for r in idle)
         rows.append(("c. → and no keys: first rows", ms(med(r.first_rows_s for r in idle)), "", ""))
         rows.append(("c. → and no keys: full count", ms(idle_full), "", ""))
-        rows.append(("c. full count / raw paging", f"{idle_full / raw:.2f}x", "<= 1.3x", verdict(idle_full / raw <= 1.3)))
+        rows.append(
+            (
+                "c. full count / raw paging",
+                f"{idle_full / raw:.2f}x",
+                "<= 1.3x",
+                verdict(idle_full / raw <= 1.3),
+            )
+        )
     app_added = med(r.rss_after_kib - r.rss_before_kib for r in runs)
     raw_added = memory["rss_after_kib"] - memory["rss_before_kib"]
     rows += [
@@ -212,7 +230,9 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--images", type=int, default=100_000, help="images in scale/images (100000)")
     parser.add_argument("--runs", type=int, default=2, help="repetitions; medians are reported (2)")
     parser.add_argument("--idle", action="store_true", help="also open the repository without pressing keys")
@@ -234,7 +254,9 @@ def main() -> int:
                 runs.append(app_run(directory, sandbox, args.images, hold_keys=True))
                 if args.idle:
                     idle.append(app_run(directory, sandbox, args.images, hold_keys=False))
-                print(f"run {number + 1}/{args.runs}: raw {ms(raws[-1])}, app {ms(runs[-1].full_s)}", flush=True)
+                print(
+                    f"run {number + 1}/{args.runs}: raw {ms(raws[-1])}, app {ms(runs[-1].full_s)}", flush=True
+                )
     print(f"\nreal-app benchmark: {args.images:,} images, {args.runs} runs, tmux {SIZE[0]}x{SIZE[1]}")
     print_table(report(raws, runs, idle, memory, args.images))
     return 0

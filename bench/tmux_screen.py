@@ -73,9 +73,7 @@ def _background(params: str, current: str) -> str:
     index = 0
     while index < len(parts):
         part = parts[index]
-        if part in ("0", ""):
-            current = ""
-        elif part == "49":
+        if part in ("0", "") or part == "49":
             current = ""
         elif part == "48" and index + 1 < len(parts):
             width = 3 if parts[index + 1] == "5" else 5
@@ -83,7 +81,7 @@ def _background(params: str, current: str) -> str:
             index += width - 1
         elif part == "38" and index + 1 < len(parts):
             index += 2 if parts[index + 1] == "5" else 4
-        elif len(part) == 2 and part.startswith("4") or len(part) == 3 and part.startswith("10"):
+        elif (len(part) == 2 and part.startswith("4")) or (len(part) == 3 and part.startswith("10")):
             current = part
         index += 1
     return current
@@ -103,7 +101,9 @@ class Terminal:
             check=True, env=dict(env), timeout=30,
         )  # fmt: skip
         # A control client must not resize the window to its own (unset) size.
-        subprocess.run(["tmux", "-L", self.socket, "set", "-g", "window-size", "manual"], check=True, timeout=30)
+        subprocess.run(
+            ["tmux", "-L", self.socket, "set", "-g", "window-size", "manual"], check=True, timeout=30
+        )
         self._control = subprocess.Popen(
             ["tmux", "-L", self.socket, "-C", "attach", "-t", "bench"],
             stdin=subprocess.PIPE,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ecrtui.ecr.batches import BatchFailure, ManifestBatch
 from ecrtui.ecr.details import ImageDetails, build_image_details
 from ecrtui.ecr.errors import AccessDenied, Cancelled, Conflict, NotFound, translating
+from ecrtui.ecr.listing import ImageListing, ImagePage
 from ecrtui.ecr.manifests import (
     ACCEPTED_MANIFEST_TYPES,
     Manifest,
@@ -39,8 +40,13 @@ class ImageOperations(ServiceBase):
         tag_status: TagStatus | None = None,
         cancel: threading.Event | None = None,
         page_size: int = PAGE_SIZE,
-    ) -> Iterator[list[ImageSummary]]:
-        """Pages of images from DescribeImages (one call per 1,000 images); stops quietly on ``cancel``."""
+    ) -> Iterator[ImagePage]:
+        """Pages of images from DescribeImages (one call per 1,000 images); stops quietly on ``cancel``.
+
+        Every page is a view of one ``ImageListing`` that grows as pages arrive (``page.listing``, marked
+        ``complete`` after the last page): iterate a page for ``ImageSummary`` models, or keep the listing, which
+        holds the images in a fraction of the memory the models (or the API's dicts) take.
+        """
         rid = self._rid(registry_id)
         params: dict[str, Any] = {
             "registryId": rid,
@@ -49,13 +55,21 @@ class ImageOperations(ServiceBase):
         }
         if tag_status is not None:
             params["filter"] = {"tagStatus": tag_status}
+        listing = ImageListing(rid, repository_name)
         while True:
             if cancel is not None and cancel.is_set():
                 return
             with translating("DescribeImages"):
                 response = self._ecr.describe_images(**params)
-            yield [ImageSummary.from_api(d) for d in response.get("imageDetails", [])]
+            start = len(listing)
+            details = response.get("imageDetails", [])
             token = response.get("nextToken")
+            del response  # the raw answer goes as soon as its images are in the listing
+            listing.append_details(details)
+            del details
+            if not token:
+                listing.complete = True
+            yield listing.page(start, len(listing))
             if not token:
                 return
             params["nextToken"] = token

@@ -36,6 +36,11 @@ class Matcher:
     def __init__(self, predicates: Sequence[Predicate]) -> None:
         self._predicates = tuple(predicates)
 
+    @property
+    def predicates(self) -> tuple[Predicate, ...]:
+        """One test per term, each over a lowercase text; a row matches when every one holds for it."""
+        return self._predicates
+
     def __call__(self, text: str) -> bool:
         return all(predicate(text) for predicate in self._predicates)
 
