@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pstats
 import re
 import statistics
 import subprocess
@@ -64,15 +65,17 @@ def full_count(screen: Screen, images: int) -> bool:
     return match is not None and not match.group(2) and match.group(1) == f"{images:,}"
 
 
-def start_app(directory: Path, sandbox: SandboxProcess) -> Terminal:
-    """``ecrtui --profile demo-dev`` in tmux, reading only the sandbox's AWS files."""
+def start_app(directory: Path, sandbox: SandboxProcess, profile: Path | None = None) -> Terminal:
+    """``ecrtui --profile demo-dev`` in tmux, reading only the sandbox's AWS files (under cProfile with
+    ``profile``: the main thread's statistics go to that file when the app quits)."""
     home = directory / "home"
     home.mkdir(exist_ok=True)
     drop = ("AWS_", "ECRTUI_", "TMUX", "COLUMNS", "LINES")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update(sandbox.env)
     env.update({"HOME": str(home), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"})
-    command = f"exec {sys.executable} -m ecrtui --profile {PROFILE}"
+    python = f"{sys.executable} -m cProfile -o {profile}" if profile else sys.executable
+    command = f"exec {python} -m ecrtui --profile {PROFILE}"
     return Terminal(directory, command, env, SIZE)
 
 
@@ -92,13 +95,19 @@ def press(term: Terminal, key: str, images: int, run: AppRun, start: float) -> S
             return screen
         if now - sent > KEY_TIMEOUT_S:
             run.lost_presses += 1
+            if os.environ.get("BENCH_APP_DEBUG"):
+                print(
+                    f"lost press: cursor {before} -> {cursor}; digests {screen.digests[:40]}\n{screen.text}"
+                )
             return screen
         time.sleep(0.002)
 
 
-def app_run(directory: Path, sandbox: SandboxProcess, images: int, hold_keys: bool) -> AppRun:
+def app_run(
+    directory: Path, sandbox: SandboxProcess, images: int, hold_keys: bool, profile: Path | None = None
+) -> AppRun:
     run = AppRun()
-    term = start_app(directory, sandbox)
+    term = start_app(directory, sandbox, profile)
     try:
         term.wait_for(lambda s: REPOSITORY in s.text and "Repositories (1)" in s.text, "the repository list")
         time.sleep(0.5)  # let the account lookups and the first frames settle before measuring memory
@@ -130,6 +139,11 @@ def app_run(directory: Path, sandbox: SandboxProcess, images: int, hold_keys: bo
         time.sleep(0.5)  # grouping and the last repaint
         run.rss_after_kib, run.peak_kib = rss_kib(term.pid)
         term.keys("q")
+        if profile is not None:
+            deadline = time.perf_counter() + 60
+            while not profile.exists() and time.perf_counter() < deadline:
+                time.sleep(0.1)
+            time.sleep(0.5)
     finally:
         term.close()
     return run
@@ -236,6 +250,9 @@ def main() -> int:
     parser.add_argument("--images", type=int, default=100_000, help="images in scale/images (100000)")
     parser.add_argument("--runs", type=int, default=2, help="repetitions; medians are reported (2)")
     parser.add_argument("--idle", action="store_true", help="also open the repository without pressing keys")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="run the app under cProfile (one run); stats to FILE"
+    )
     args = parser.parse_args()
     raws: list[float] = []
     runs: list[AppRun] = []
@@ -251,7 +268,8 @@ def main() -> int:
                 if paging.images != args.images:
                     raise SystemExit(f"expected {args.images:,} images, raw paging saw {paging.images:,}")
                 raws.append(paging.total_s)
-                runs.append(app_run(directory, sandbox, args.images, hold_keys=True))
+                profile = Path(args.profile).resolve() if args.profile and number == 0 else None
+                runs.append(app_run(directory, sandbox, args.images, hold_keys=True, profile=profile))
                 if args.idle:
                     idle.append(app_run(directory, sandbox, args.images, hold_keys=False))
                 print(
@@ -259,6 +277,9 @@ def main() -> int:
                 )
     print(f"\nreal-app benchmark: {args.images:,} images, {args.runs} runs, tmux {SIZE[0]}x{SIZE[1]}")
     print_table(report(raws, runs, idle, memory, args.images))
+    if args.profile:
+        print(f"\nmain thread of the first run (cProfile, {args.profile}):")
+        pstats.Stats(args.profile).sort_stats("tottime").print_stats(30)
     return 0
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 
 _SOCKETS = itertools.count()
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
-SHORT_DIGEST = re.compile(r"sha256:[0-9a-f]{12}(?![0-9a-f])")
-"""A short digest as the Images pane shows it (the inspector shows whole digests)."""
+SHORT_DIGEST = re.compile(r"(?<=\s)sha256:[0-9a-f]{12}(?![0-9a-f])")
+"""A short digest as the Images pane's rows show it, after a space (the inspector shows whole digests, and
+``name@sha256:…`` or ``(sha256:…)`` in its title)."""
 
 
 @dataclass(frozen=True)

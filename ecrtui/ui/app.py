@@ -7,6 +7,7 @@ passes selections down ("messages up, attributes down") and turns failures into 
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -287,6 +288,8 @@ class EcrTuiApp(App[int]):
             target = entries[0] if entries else RegistryEntry()
         self.open_registry(self._resolve(target))
         self._start_account_probes()
+        gc.collect()  # startup objects (Textual, boto3's models) live forever: keep full collections off them
+        gc.freeze()
 
     @on(StartupFailed)
     def _startup_failed(self, event: StartupFailed) -> None:
