@@ -41,6 +41,9 @@ IMAGE_COLUMNS = (
     Column("kind", "Kind", width=8, priority=4),
 )
 
+DIGEST_CHARACTERS = frozenset("sha256:0123456789abcdef")
+"""Every character a (lowercase) digest may contain: a term with any other cannot match one."""
+
 IMAGE_SORTS = ("pushed ↓", "pushed ↑", "size ↓", "tag A-Z")
 """The orders ``s`` cycles through (the first applies when a repository opens)."""
 
@@ -270,8 +273,8 @@ class ImageRowSource:
             return []
         images = self._count if self.groups is None else len(self.listing)
         chosen: Sequence[int] = wanted
-        for predicate in matcher.predicates:
-            hits = self._row_hits(predicate, images)
+        for predicate, term in zip(matcher.predicates, matcher.terms, strict=True):
+            hits = self._row_hits(predicate, term, images)
             if isinstance(chosen, range) and chosen.step == 1:
                 chosen = list(compress(chosen, hits[chosen.start : chosen.stop]))
             else:
@@ -327,18 +330,19 @@ class ImageRowSource:
             texts.append(joined if lowered == joined else lowered)
         return texts
 
-    def _image_hits(self, predicate: Predicate, stop: int) -> bytes:
+    def _image_hits(self, predicate: Predicate, term: str, stop: int) -> bytes:
         """Per image, whether one term matches its tags, digest or kind (1 or 0)."""
         listing = self.listing
         hits = _bits(map(predicate, self._tag_text(stop)[:stop]), stop)
-        hits |= _bits(map(predicate, listing.digests[:stop]), stop)
+        if not term or set(term) <= DIGEST_CHARACTERS:
+            hits |= _bits(map(predicate, listing.digests[:stop]), stop)
         kinds = {code for code, kind in enumerate(listing.kinds) if predicate(kind.value)}
         if kinds:
             hits |= _bits((code in kinds for code in listing.states[:stop]), stop)
         return hits.to_bytes(stop, "little") if stop else b""
 
-    def _row_hits(self, predicate: Predicate, images: int) -> bytes:
-        hits = self._image_hits(predicate, images)
+    def _row_hits(self, predicate: Predicate, term: str, images: int) -> bytes:
+        hits = self._image_hits(predicate, term, images)
         groups = self.groups
         if groups is None:
             return hits

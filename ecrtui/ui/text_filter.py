@@ -31,15 +31,22 @@ class Matcher:
     runs in C rather than in the interpreter.
     """
 
-    __slots__ = ("_predicates",)
+    __slots__ = ("_predicates", "_terms")
 
-    def __init__(self, predicates: Sequence[Predicate]) -> None:
+    def __init__(self, predicates: Sequence[Predicate], terms: Sequence[str] = ()) -> None:
         self._predicates = tuple(predicates)
+        self._terms = tuple(terms) or ("",) * len(self._predicates)
 
     @property
     def predicates(self) -> tuple[Predicate, ...]:
         """One test per term, each over a lowercase text; a row matches when every one holds for it."""
         return self._predicates
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Per predicate, the characters a text must contain to match it (``""`` if unknown): lets a caller skip
+        texts that cannot match, such as digests for a term with a letter outside ``sha256:`` and hex."""
+        return self._terms
 
     def __call__(self, text: str) -> bool:
         return all(predicate(text) for predicate in self._predicates)
@@ -67,7 +74,8 @@ def compile_query(query: str) -> Matcher | None:
     terms = text.split()
     if not terms:
         return None
-    return Matcher([methodcaller("__contains__", term) for term in dict.fromkeys(terms)])
+    unique = list(dict.fromkeys(terms))
+    return Matcher([methodcaller("__contains__", term) for term in unique], unique)
 
 
 def _fuzzy_matcher(text: str) -> Matcher | None:
@@ -81,7 +89,7 @@ def _fuzzy_matcher(text: str) -> Matcher | None:
         return None
     first, *rest = (re.escape(char) for char in chars)
     pattern = first + "".join(f"[^{char}\\s]*+{char}" for char in rest)
-    return Matcher([re.compile(pattern).search])
+    return Matcher([re.compile(pattern).search], ["".join(chars)])
 
 
 def filter_indices(search_texts: Sequence[str], matcher: Matcher, indices: Iterable[int]) -> list[int]:
