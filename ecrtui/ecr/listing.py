@@ -63,6 +63,7 @@ class ImageListing:
         "sizes",
         "states",
         "tags",
+        "__weakref__",
     )
 
     def __init__(self, registry_id: str, repository_name: str) -> None:

@@ -63,7 +63,9 @@ async def test_r_keeps_the_cursor_and_the_marks(make_app: MakeApp, wait_for: Wai
 
         await pilot.press("r")
         assert table.row_count > 300, "the rows stay on screen while the repository is listed again"
-        await wait_for(pilot, lambda: describe_calls(app) > calls and not app.images.is_loading, "the refresh")
+        await wait_for(
+            pilot, lambda: describe_calls(app) > calls and not app.images.is_loading, "the refresh"
+        )
         assert table.highlighted_key == cursor
         assert table.marked_keys == marks
         assert app.images.border_subtitle.endswith("3 marked")
