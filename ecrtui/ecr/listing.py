@@ -49,6 +49,7 @@ class ImageListing:
     """The images of one repository in ``DescribeImages`` order, one entry per digest (see the module docstring)."""
 
     __slots__ = (
+        "__weakref__",
         "_kinds",
         "_positions",
         "_rare",
@@ -63,7 +64,6 @@ class ImageListing:
         "sizes",
         "states",
         "tags",
-        "__weakref__",
     )
 
     def __init__(self, registry_id: str, repository_name: str) -> None:

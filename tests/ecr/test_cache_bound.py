@@ -90,7 +90,8 @@ def test_a_refresh_and_an_invalidation_give_the_room_back(three: Any) -> None:
     kept = cache.cached_listing(REPOSITORIES[0])
     assert sum(len(page) for page in cache.iter_image_pages(REPOSITORIES[0], refresh=True)) == IMAGES
     refreshed = cache.cached_listing(REPOSITORIES[0])
-    assert refreshed is not None and refreshed is not kept
+    assert refreshed is not None
+    assert refreshed is not kept
     assert budget.held_images == IMAGES, "the refreshed listing replaced the old one in the count"
     cache.invalidate()
     assert budget.held_images == 0

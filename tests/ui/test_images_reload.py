@@ -58,7 +58,8 @@ async def test_r_keeps_the_cursor_and_the_marks(make_app: MakeApp, wait_for: Wai
         app = await big_repository_with_a_cursor_and_marks(pilot, wait_for)
         table = app.images.table
         cursor, marks = table.highlighted_key, table.marked_keys
-        assert cursor is not None and table.cursor == 46
+        assert cursor is not None
+        assert table.cursor == 46
         calls = describe_calls(app)
 
         await pilot.press("r")
@@ -69,7 +70,8 @@ async def test_r_keeps_the_cursor_and_the_marks(make_app: MakeApp, wait_for: Wai
         assert table.highlighted_key == cursor
         assert table.marked_keys == marks
         assert app.images.border_subtitle.endswith("3 marked")
-        assert app.image is not None and app.image.digest == cursor, "the inspector follows the kept cursor"
+        assert app.image is not None
+        assert app.image.digest == cursor, "the inspector follows the kept cursor"
 
         await pilot.press("j")
         assert table.cursor == 47, "keys go on from the kept position"
@@ -95,6 +97,7 @@ async def test_opening_the_shown_repository_again_keeps_the_cursor_and_the_marks
 
         await pilot.press("shift+tab", "j", "enter")  # another repository starts afresh
         await wait_for(pilot, lambda: not app.images.is_loading and app.images.summaries, "another one")
-        assert app.repository is not None and app.repository.name != seed.BIG_REPOSITORY
+        assert app.repository is not None
+        assert app.repository.name != seed.BIG_REPOSITORY
         assert table.marked_keys == ()
         assert table.cursor == 0
