@@ -223,7 +223,8 @@ class ImageRowSource:
         self._now = now
         self._count = len(groups.images) if groups is not None else 0
         self._sort_values: dict[str, Any] = {}
-        self._tag_texts: list[str] = []
+        self._tagged: tuple[array[int], list[str]] = (array("i"), [])
+        self._tags_seen = 0
 
     def grow(self, count: int) -> None:
         """Show the listing's first ``count`` images (flat sources only)."""
@@ -318,30 +319,41 @@ class ImageRowSource:
         values.extend(new)
         return values
 
-    def _tag_text(self, stop: int) -> list[str]:
-        """Lowercase tags per image (built on the first filter, then extended; a tag already lowercase is shared)."""
-        texts = self._tag_texts
-        for tags in self.listing.tags[len(texts) : stop]:
-            if not tags:
-                texts.append("")
-                continue
-            joined = " ".join(tags)
-            lowered = joined.lower()
-            texts.append(joined if lowered == joined else lowered)
-        return texts
+    def _tag_texts(self, stop: int) -> tuple[array[int], list[str]]:
+        """The tagged images and their lowercase tags (built on the first filter, then extended; a tag already
+        lowercase is shared with the listing). Most images of a large repository are untagged, so a term is
+        tried on a tenth of the images, not on every one."""
+        positions, texts = self._tagged
+        tags = self.listing.tags
+        for position in range(self._tags_seen, stop):
+            if tags[position]:
+                joined = " ".join(tags[position])
+                lowered = joined.lower()
+                positions.append(position)
+                texts.append(joined if lowered == joined else lowered)
+        self._tags_seen = max(self._tags_seen, stop)
+        return positions, texts
 
-    def _image_hits(self, predicate: Predicate, term: str, stop: int) -> bytes:
+    def _image_hits(self, predicate: Predicate, term: str, stop: int) -> bytearray:
         """Per image, whether one term matches its tags, digest or kind (1 or 0)."""
         listing = self.listing
-        hits = _bits(map(predicate, self._tag_text(stop)[:stop]), stop)
-        if not term or set(term) <= DIGEST_CHARACTERS:
-            hits |= _bits(map(predicate, listing.digests[:stop]), stop)
         kinds = {code for code, kind in enumerate(listing.kinds) if predicate(kind.value)}
+        if kinds and len(kinds) == len(listing.kinds):
+            return bytearray(b"\x01") * stop  # every image's kind matches (``image``, ``ima``...)
+        hits = bytearray(stop)
+        positions, texts = self._tag_texts(stop)
+        for position in compress(positions, map(predicate, texts)):
+            if position < stop:
+                hits[position] = 1
+        if not term or set(term) <= DIGEST_CHARACTERS:
+            for position in compress(range(stop), map(predicate, listing.digests[:stop])):
+                hits[position] = 1
         if kinds:
-            hits |= _bits((code in kinds for code in listing.states[:stop]), stop)
-        return hits.to_bytes(stop, "little") if stop else b""
+            for position in compress(range(stop), map(kinds.__contains__, listing.states[:stop])):
+                hits[position] = 1
+        return hits
 
-    def _row_hits(self, predicate: Predicate, term: str, images: int) -> bytes:
+    def _row_hits(self, predicate: Predicate, term: str, images: int) -> bytearray:
         hits = self._image_hits(predicate, term, images)
         groups = self.groups
         if groups is None:
@@ -350,9 +362,4 @@ class ImageRowSource:
         for row, text in groups.search.items():
             if not rows[row] and predicate(text):
                 rows[row] = 1
-        return bytes(rows)
-
-
-def _bits(flags: Iterable[object], count: int) -> int:
-    """Truthy flags as one integer, byte ``i`` being 1 or 0 (so ``|`` combines whole columns in C)."""
-    return int.from_bytes(bytes(map(bool, flags)), "little") if count else 0
+        return rows

@@ -14,6 +14,7 @@ search texts, style names and sort keys.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -672,7 +673,11 @@ class VirtualTable(ScrollView, can_focus=True):
             for index in matched:
                 flags[index] = 1
             self._flags = flags
-            self._view = matched if self._current_sort is None else [i for i in self._order if flags[i]]
+            self._view = (
+                matched
+                if self._current_sort is None
+                else list(compress(self._order, map(flags.__getitem__, self._order)))
+            )
         self._invalidate()
         self._restore_cursor(keep)
         self._after_change()
