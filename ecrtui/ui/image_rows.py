@@ -274,8 +274,10 @@ class ImageRowSource:
             return []
         images = self._count if self.groups is None else len(self.listing)
         chosen: Sequence[int] = wanted
-        for predicate, term in zip(matcher.predicates, matcher.terms, strict=True):
-            hits = self._row_hits(predicate, term, images)
+        for predicate, word, term in zip(
+            matcher.predicates, matcher.word_predicates, matcher.terms, strict=True
+        ):
+            hits = self._row_hits(predicate, word, term, images)
             if isinstance(chosen, range) and chosen.step == 1:
                 chosen = list(compress(chosen, hits[chosen.start : chosen.stop]))
             else:
@@ -334,8 +336,9 @@ class ImageRowSource:
         self._tags_seen = max(self._tags_seen, stop)
         return positions, texts
 
-    def _image_hits(self, predicate: Predicate, term: str, stop: int) -> bytearray:
-        """Per image, whether one term matches its tags, digest or kind (1 or 0)."""
+    def _image_hits(self, predicate: Predicate, word: Predicate, term: str, stop: int) -> bytearray:
+        """Per image, whether one term matches its tags, digest or kind (1 or 0); ``word`` is the term's test
+        for one-word texts (digests)."""
         listing = self.listing
         kinds = {code for code, kind in enumerate(listing.kinds) if predicate(kind.value)}
         if kinds and len(kinds) == len(listing.kinds):
@@ -346,15 +349,15 @@ class ImageRowSource:
             if position < stop:
                 hits[position] = 1
         if not term or set(term) <= DIGEST_CHARACTERS:
-            for position in compress(range(stop), map(predicate, listing.digests[:stop])):
+            for position in compress(range(stop), map(word, listing.digests[:stop])):
                 hits[position] = 1
         if kinds:
             for position in compress(range(stop), map(kinds.__contains__, listing.states[:stop])):
                 hits[position] = 1
         return hits
 
-    def _row_hits(self, predicate: Predicate, term: str, images: int) -> bytearray:
-        hits = self._image_hits(predicate, term, images)
+    def _row_hits(self, predicate: Predicate, word: Predicate, term: str, images: int) -> bytearray:
+        hits = self._image_hits(predicate, word, term, images)
         groups = self.groups
         if groups is None:
             return hits
