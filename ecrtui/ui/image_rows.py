@@ -110,6 +110,15 @@ def _artifact_label(media_type: str | None) -> str:
     return "referrer"
 
 
+def _tag_order(tags: tuple[str, ...]) -> str:
+    """``tag A-Z``: by the image's first tag alphabetically, case-insensitive; untagged images last."""
+    if not tags:
+        return "1"
+    if len(tags) == 1:
+        return "0" + tags[0].lower()
+    return "0" + min(map(str.lower, tags))
+
+
 def _when(timestamp: float) -> datetime | None:
     return None if math.isnan(timestamp) else datetime.fromtimestamp(timestamp, UTC)
 
@@ -310,9 +319,7 @@ class ImageRowSource:
         elif label == IMAGE_SORTS[2]:
             new = (inf if size < 0 else -size for size in listing.sizes[start:stop])
         elif label == IMAGE_SORTS[3]:
-            new = (
-                "0" + min(tag.lower() for tag in tags) if tags else "1" for tags in listing.tags[start:stop]
-            )
+            new = map(_tag_order, listing.tags[start:stop])
         else:
             raise ValueError(f"unknown image order {label!r}")
         if values is None:
