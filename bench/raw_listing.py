@@ -13,6 +13,7 @@ import gc
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,14 @@ class RawPaging:
     images: int
 
 
-def raw_paging(client: Any, repository: str, keep: list[dict[str, Any]] | None = None) -> RawPaging:
-    """``DescribeImages`` with ``maxResults=1000`` until there is no ``nextToken`` (details kept in ``keep``)."""
+def raw_paging(
+    client: Any,
+    repository: str,
+    keep: list[dict[str, Any]] | None = None,
+    on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> RawPaging:
+    """``DescribeImages`` with ``maxResults=1000`` until there is no ``nextToken`` (details kept in ``keep``,
+    each page's details handed to ``on_page``)."""
     params: dict[str, Any] = {"repositoryName": repository, "maxResults": 1000}
     start = time.perf_counter()
     first = 0.0
@@ -39,6 +46,8 @@ def raw_paging(client: Any, repository: str, keep: list[dict[str, Any]] | None =
         images += len(details)
         if keep is not None:
             keep.extend(details)
+        if on_page is not None:
+            on_page(details)
         if calls == 1:
             first = time.perf_counter() - start
         token = response.get("nextToken")
