@@ -47,6 +47,8 @@ SIZE = (120, 36)
 KEY_GAP_S = 0.033
 """A held key: about 30 presses a second, as a terminal's key repeat sends them."""
 KEY_TIMEOUT_S = 2.0
+POLL_S = 0.004
+"""Pause between two reads of the screen: polling flat out would take the CPU the measured app needs."""
 PRESSES_AFTER = 100
 TITLE = re.compile(r"Images \(([\d,]+)(…?)\)")
 
@@ -135,12 +137,14 @@ class HeldKey:
                 self.sent.append(time.perf_counter())
                 next_press += KEY_GAP_S
             self.look()
+            time.sleep(POLL_S)
 
     def release(self) -> None:
         """Stop pressing; wait for the presses still in flight (those never shown count as lost)."""
         deadline = time.perf_counter() + KEY_TIMEOUT_S
         while self.shown < len(self.sent) and time.perf_counter() < deadline:
             self.look()
+            time.sleep(POLL_S)
         self.run.lost_presses += len(self.sent) - self.shown
 
 
@@ -166,6 +170,7 @@ def app_run(
                 run.first_rows_s = time.perf_counter() - start
             elif time.perf_counter() - start > 120:
                 raise SystemExit(f"no rows after 120 s:\n{screen.text}")
+            time.sleep(POLL_S)
         if hold_keys:
             key = HeldKey(term, ranks, run, images, start)
             key.begin()
@@ -178,6 +183,7 @@ def app_run(
                 run.full_s = time.perf_counter() - start
             elif time.perf_counter() - start > 600:
                 raise SystemExit("no full count after 600 s")
+            time.sleep(POLL_S)
         time.sleep(0.5)  # grouping and the last repaint
         run.rss_after_kib, run.peak_kib = rss_kib(term.pid)
         term.keys("q")
