@@ -74,6 +74,9 @@ ACCOUNT_ON_OPEN = "(account on open)"
 """Registries row note for a profile that could prompt (MFA, credential_process): identified when opened."""
 ACCOUNT_UNKNOWN = "(account unknown)"
 """Registries row note when the background probe failed; opening the registry shows why."""
+SWITCH_INTERVAL = 0.001
+"""Seconds a busy worker (paging 100,000 images) may hold the GIL while the UI thread waits for it (Python's
+default is 5 ms, and a key press waits for it at every turn of the event loop: bench/bench_app.py)."""
 ERROR_TOAST_SECONDS = 10
 """Errors stay on screen longer than the default toast: they are worth reading."""
 
@@ -290,6 +293,7 @@ class EcrTuiApp(App[int]):
         self._start_account_probes()
         gc.collect()  # startup objects (Textual, boto3's models) live forever: keep full collections off them
         gc.freeze()
+        sys.setswitchinterval(SWITCH_INTERVAL)
 
     @on(StartupFailed)
     def _startup_failed(self, event: StartupFailed) -> None:

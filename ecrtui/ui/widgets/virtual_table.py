@@ -354,7 +354,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self._view = [index for index in self._order if self._flags[index]]
         else:
             return
-        self._line_cache.clear()
+        # The line cache stays: it is keyed by row index, and rows already held did not change, only moved.
         self._restore_cursor(keep)
         self._after_change()
 
