@@ -70,7 +70,7 @@ class Settings(BaseModel):
     """Seconds a repository or image listing is reused before it is fetched again (``r`` always refetches)."""
     cache_images: int = Field(default=200_000, ge=0)
     """Images the cached image listings may hold together, across every registry (least recently used out
-    first; about 25 MB per 100,000 images). 0 keeps no image listing once you leave it."""
+    first; about 30 MB per 100,000 images). 0 keeps no image listing once you leave it."""
     read_only: bool = False
     """Refuse every change to ECR (the header shows a READ-ONLY badge)."""
 

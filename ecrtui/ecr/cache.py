@@ -44,7 +44,7 @@ DEFAULT_TTL = 300.0
 DEFAULT_MEMORY_CAP = 64 * 1024 * 1024
 DEFAULT_DISK_CAP = 512 * 1024 * 1024
 DEFAULT_LISTING_IMAGES = 200_000
-"""Images the cached image listings may hold together (about 25 MB per 100,000 images)."""
+"""Images the cached image listings may hold together (about 30 MB per 100,000 images)."""
 
 
 @dataclass(slots=True)
