@@ -1,4 +1,7 @@
-"""Load benchmark: a 100,000-image repository, raw boto3 paging against the real Images pane.
+"""Load benchmark (diagnostic): a 100,000-image repository, raw boto3 paging against the real Images pane alone.
+
+The pane runs in a headless app with nothing else on screen, so this isolates the pane's own cost; the app as
+people use it (in a terminal, with the inspector, keys held while it loads) is ``bench_app.py``.
 
 Starts ``ecrtui sandbox --seed empty --scale-images N`` as a subprocess (real HTTP to moto), then, each run:
 
@@ -20,7 +23,6 @@ the whole process to go idle, which while a worker pages means the worker, not t
     .venv/bin/python bench/bench_load.py                   # 100,000 images, 2 runs
     .venv/bin/python bench/bench_load.py --images 10000 --runs 1 --latency-ms 20
     .venv/bin/python bench/bench_load.py --profile pstats  # also cProfile the main thread during the load
-    .venv/bin/python bench/bench_load.py --keep-frozen     # try a fix: keep the loaded listing frozen
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -53,7 +55,6 @@ from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ecr.service import EcrService
 from ecrtui.ecr.session import use_fast_timestamps
 from ecrtui.sandbox.process import SandboxProcess, start_sandbox_process
-from ecrtui.ui.widgets import images_pane
 from ecrtui.ui.widgets.images_pane import ImageSource, ImagesPane
 
 REPOSITORY = "scale/images"  # ecrtui.sandbox.scale.SCALE_IMAGES_REPOSITORY (not imported: it imports moto)
@@ -125,7 +126,7 @@ class PageProbe:
         *,
         refresh: bool = False,
         cancel: threading.Event | None = None,
-    ) -> Iterator[list[ImageSummary]]:
+    ) -> Iterator[Sequence[ImageSummary]]:
         for page in self.inner.iter_image_pages(repository_name, registry_id, refresh=refresh, cancel=cancel):
             self.page_times.append(time.perf_counter())
             yield page
@@ -156,6 +157,8 @@ class PaneApp(App[None]):
 
     def on_mount(self) -> None:
         self.pane.focus()
+        gc.collect()  # as EcrTuiApp does once its startup objects are loaded (see _backend_imported)
+        gc.freeze()
 
     def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
         """Count frames, rendered to terminal bytes as a real terminal's app would; note the awaited one."""
@@ -285,22 +288,6 @@ class GcPauses:
         ]
 
 
-class KeepFrozen:
-    """Stands in for ``gc`` inside ``images_pane`` (``--keep-frozen``): the unfreeze at the end of a load freezes.
-
-    The pane freezes the collector while pages arrive and unfreezes it when the load settles, which puts every
-    loaded object back in front of the next full collection. Dropping a listing frees it by reference counting
-    (no cycles), so it need not be unfrozen at all.
-    """
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(gc, name)
-
-    @staticmethod
-    def unfreeze() -> None:
-        gc.freeze()
-
-
 @dataclass
 class PaneRun:
     first_page_s: float = 0.0
@@ -324,7 +311,6 @@ async def pane_run(service: CachedEcr, presses: int, profiler: cProfile.Profile 
     result = PaneRun()
     with GcPauses() as collector:
         await drive(PaneApp(), service, result, presses, profiler, collector)
-    gc.unfreeze()  # the next run starts from the same collector state
     result.gc_full = collector.full()
     return result
 
@@ -489,14 +475,7 @@ def main() -> int:
     parser.add_argument(
         "--profile", metavar="FILE", help="cProfile the main thread during the clean load; stats to FILE"
     )
-    parser.add_argument(
-        "--keep-frozen",
-        action="store_true",
-        help="experiment: the pane's end-of-load gc.unfreeze() becomes gc.freeze() (a proposed fix)",
-    )
     args = parser.parse_args()
-    if args.keep_frozen:
-        setattr(images_pane, "gc", KeepFrozen())  # noqa: B010 (replacing a module global for the experiment)
     profiler = cProfile.Profile() if args.profile else None
     raws: list[RawPaging] = []
     fast_raws: list[RawPaging] = []

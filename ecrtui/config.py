@@ -68,6 +68,9 @@ class Settings(BaseModel):
     """Registries listed after the AWS config profiles."""
     cache_ttl: int = Field(default=300, ge=0)
     """Seconds a repository or image listing is reused before it is fetched again (``r`` always refetches)."""
+    cache_images: int = Field(default=200_000, ge=0)
+    """Images the cached image listings may hold together, across every registry (least recently used out
+    first; about 30 MB per 100,000 images). 0 keeps no image listing once you leave it."""
     read_only: bool = False
     """Refuse every change to ECR (the header shows a READ-ONLY badge)."""
 
@@ -80,9 +83,9 @@ def default_config_path() -> Path:
 
 
 def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
-    """Scalar settings from ``ECRTUI_THEME``, ``ECRTUI_CACHE_TTL``, ``ECRTUI_READ_ONLY``."""
+    """Scalar settings from ``ECRTUI_THEME``, ``ECRTUI_CACHE_TTL``, ``ECRTUI_CACHE_IMAGES``, ``ECRTUI_READ_ONLY``."""
     values: dict[str, Any] = {}
-    for field in ("theme", "cache_ttl", "read_only"):
+    for field in ("theme", "cache_ttl", "cache_images", "read_only"):
         raw = env.get(ENV_PREFIX + field.upper())
         if raw is None or raw == "":
             continue

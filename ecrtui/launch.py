@@ -99,7 +99,7 @@ def run_tui(args: argparse.Namespace) -> int:
         entry = RegistryEntry(profile=profile, region=args.region, endpoint_url=args.endpoint_url)
     from ecrtui.ui.app import EcrTuiApp
 
-    app = EcrTuiApp(settings, aws_files=files, open_registry=entry, demo_dir=demo_dir)
+    app = EcrTuiApp(settings, aws_files=files, open_registry=entry, demo_dir=demo_dir, tune_process=True)
     try:
         app.run()
     finally:

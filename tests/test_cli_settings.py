@@ -57,6 +57,15 @@ registry_id = "333333333333"
     assert apply_flags(with_env, read_only=False).read_only is False
 
 
+def test_the_listing_cache_bound_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.toml", "cache_images = 50000\n")
+    assert Settings().cache_images == 200_000
+    assert load_settings(path, env={}).cache_images == 50_000
+    assert load_settings(path, env={"ECRTUI_CACHE_IMAGES": "0"}).cache_images == 0
+    with pytest.raises(ConfigError, match="cache_images"):
+        load_settings(write(tmp_path / "bad.toml", "cache_images = -1\n"), env={})
+
+
 def test_config_path_from_env(tmp_path: Path) -> None:
     path = write(tmp_path / "other.toml", 'theme = "textual-light"\n')
     assert load_settings(env={"ECRTUI_CONFIG": str(path)}).theme == "textual-light"

@@ -4,6 +4,10 @@
   made through the cache invalidates every listing it touches; ``refresh=True`` bypasses and refills.
 - A paged listing is stored only once fully iterated (a cancelled or abandoned one is not), then replayed as the
   same pages. If a mutation lands while a listing is being fetched, that listing is not stored.
+- Image listings are stored as the ``ImageListing`` the pages were views of (the same object the Images pane
+  shows, never a copy), and together they hold at most ``ListingBudget.max_images`` images: the least recently
+  used listing is dropped first, across every registry sharing the budget, so visiting ten large repositories
+  does not grow the process without limit.
 - Manifests and blobs are named by digest, so they never expire: a memory LRU, and optionally a disk store
   (``default_cache_dir()``), both size-capped. Revisiting a repository within the TTL, or opening an image whose
   manifest and config are cached, makes zero API calls.
@@ -13,6 +17,8 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +31,7 @@ from ecrtui.ecr.details import ImageDetails, build_image_details
 from ecrtui.ecr.image_counts import ImageCount
 from ecrtui.ecr.images import StorageClass
 from ecrtui.ecr.lifecycle import LifecyclePreview
+from ecrtui.ecr.listing import ImageListing, ImagePage
 from ecrtui.ecr.login import RegistryEndpoint
 from ecrtui.ecr.manifests import Manifest, ManifestError, Schema1Manifest, parse_manifest
 from ecrtui.ecr.models import ImageSummary, Registry, Repository
@@ -33,7 +40,7 @@ from ecrtui.ecr.replication import ReplicationConfiguration
 from ecrtui.ecr.scans import ScanFindings
 from ecrtui.ecr.service import PAGE_SIZE, CallerIdentity, EcrService, TagStatus
 
-__all__ = ["CachedEcr", "default_cache_dir"]
+__all__ = ["DEFAULT_LISTING_IMAGES", "CachedEcr", "ListingBudget", "default_cache_dir"]
 
 T = TypeVar("T")
 Clock = Callable[[], float]
@@ -41,12 +48,64 @@ Clock = Callable[[], float]
 DEFAULT_TTL = 300.0
 DEFAULT_MEMORY_CAP = 64 * 1024 * 1024
 DEFAULT_DISK_CAP = 512 * 1024 * 1024
+DEFAULT_LISTING_IMAGES = 200_000
+"""Images the cached image listings may hold together (about 30 MB per 100,000 images)."""
 
 
 @dataclass(slots=True)
 class _Entry:
     value: Any
     stored_at: float
+
+
+class ListingBudget:
+    """How many images the cached image listings may hold together, shared by the caches of every registry.
+
+    Least recently used first out: storing a listing evicts the oldest ones until the total fits; a listing
+    larger than the whole budget is not stored at all (the pane showing it still holds it until it is left).
+    Thread-safe (listings are stored from the panes' workers).
+    """
+
+    def __init__(self, max_images: int = DEFAULT_LISTING_IMAGES) -> None:
+        self.max_images = max_images
+        self._lock = threading.Lock()
+        self._held: OrderedDict[tuple[int, Hashable], tuple[weakref.ref[CachedEcr], int]] = OrderedDict()
+
+    @property
+    def held_images(self) -> int:
+        """Images in the listings stored now."""
+        with self._lock:
+            return sum(size for _, size in self._held.values())
+
+    def admit(self, owner: CachedEcr, key: Hashable, images: int) -> bool:
+        """Make room for a listing of ``images`` images (evicting others); ``False`` if it can never fit."""
+        victims: list[tuple[CachedEcr, Hashable]] = []
+        with self._lock:
+            self._held.pop((id(owner), key), None)
+            if images > self.max_images:
+                return False
+            total = sum(size for _, size in self._held.values())
+            while self._held and total + images > self.max_images:
+                (_, old_key), (ref, size) = self._held.popitem(last=False)
+                total -= size
+                victim = ref()
+                if victim is not None:
+                    victims.append((victim, old_key))
+            self._held[(id(owner), key)] = (weakref.ref(owner), images)
+        for victim, old_key in victims:  # outside the budget's lock: the victim takes its own
+            victim.evict_listing(old_key)
+        return True
+
+    def touch(self, owner: CachedEcr, key: Hashable) -> None:
+        """The listing was used: it goes to the back of the eviction queue."""
+        with self._lock:
+            if (id(owner), key) in self._held:
+                self._held.move_to_end((id(owner), key))
+
+    def forget(self, owner: CachedEcr, key: Hashable) -> None:
+        """The listing left the cache (expired, invalidated or refreshed)."""
+        with self._lock:
+            self._held.pop((id(owner), key), None)
 
 
 class CachedEcr:
@@ -60,7 +119,10 @@ class CachedEcr:
         disk_dir: Path | None = None,
         disk_cap_bytes: int = DEFAULT_DISK_CAP,
         memory_cap_bytes: int = DEFAULT_MEMORY_CAP,
+        listing_budget: ListingBudget | None = None,
     ) -> None:
+        """``listing_budget`` bounds the images of the cached listings; pass one budget to every registry's
+        cache to bound them together (a cache without one gets its own, ``DEFAULT_LISTING_IMAGES``)."""
         self.service = service
         self.ttl = ttl
         self._clock = clock
@@ -70,6 +132,7 @@ class CachedEcr:
         self._manifests: MemoryLru[Manifest] = MemoryLru(memory_cap_bytes // 2)
         self._blobs: MemoryLru[bytes] = MemoryLru(memory_cap_bytes // 2)
         self._disk = DiskStore(disk_dir, disk_cap_bytes) if disk_dir is not None else None
+        self.listing_budget = listing_budget or ListingBudget()
 
     # -- pass-through facts -----------------------------------------------------------------------------------
 
@@ -105,8 +168,18 @@ class CachedEcr:
                 return None
             if self._clock() - entry.stored_at >= self.ttl:
                 del self._listings[key]
-                return None
-            return entry
+                expired = True
+            else:
+                expired = False
+        if expired:
+            self.listing_budget.forget(self, key)
+            return None
+        return entry
+
+    def evict_listing(self, key: Hashable) -> None:
+        """Drop one stored listing (the budget needs the room); the next read fetches it again."""
+        with self._lock:
+            self._listings.pop(key, None)
 
     def _generation(self, key: Hashable) -> int:
         with self._lock:
@@ -121,10 +194,12 @@ class CachedEcr:
         """Forget listings (all, or those whose key matches); content by digest is kept."""
         with self._lock:
             keys = [k for k in self._listings.keys() | self._generations.keys() if isinstance(k, tuple)]
-            for key in keys:
-                if predicate is None or predicate(key):
-                    self._listings.pop(key, None)
-                    self._generations[key] = self._generations.get(key, 0) + 1
+            dropped = [key for key in keys if predicate is None or predicate(key)]
+            for key in dropped:
+                self._listings.pop(key, None)
+                self._generations[key] = self._generations.get(key, 0) + 1
+        for key in dropped:
+            self.listing_budget.forget(self, key)
 
     def _invalidate_keys(self, *keys: tuple[Any, ...]) -> None:
         wanted = set(keys)
@@ -132,6 +207,8 @@ class CachedEcr:
             for key in wanted:
                 self._listings.pop(key, None)
                 self._generations[key] = self._generations.get(key, 0) + 1
+        for key in wanted:
+            self.listing_budget.forget(self, key)
 
     def _cached(self, key: tuple[Any, ...], loader: Callable[[], T], refresh: bool) -> T:
         if not refresh:
@@ -244,17 +321,55 @@ class CachedEcr:
         refresh: bool = False,
         cancel: threading.Event | None = None,
         page_size: int = PAGE_SIZE,
-    ) -> Iterator[list[ImageSummary]]:
-        """Pages of images, replayed from the cache within the TTL."""
+    ) -> Iterator[ImagePage]:
+        """Pages of images, replayed from the cached listing within the TTL (views of it, never a copy)."""
         rid = self._rid(registry_id)
-        return self._cached_pages(
+        return self._cached_listing(
             ("images", rid, repository_name, tag_status),
             lambda: self.service.iter_image_pages(
                 repository_name, rid, tag_status=tag_status, cancel=cancel, page_size=page_size
             ),
             refresh,
             cancel,
+            page_size,
         )
+
+    def _cached_listing(
+        self,
+        key: tuple[Any, ...],
+        fetch: Callable[[], Iterator[ImagePage]],
+        refresh: bool,
+        cancel: threading.Event | None,
+        page_size: int,
+    ) -> Iterator[ImagePage]:
+        if not refresh:
+            entry = self._fresh(key)
+            if entry is not None:
+                self.listing_budget.touch(self, key)
+                listing: ImageListing = entry.value
+                for start in range(0, max(len(listing), 1), page_size):
+                    if cancel is not None and cancel.is_set():
+                        return
+                    yield listing.page(start, min(start + page_size, len(listing)))
+                return
+        generation = self._generation(key)
+        fetched: ImageListing | None = None
+        for page in fetch():
+            fetched = page.listing
+            yield page
+        if fetched is None or not fetched.complete or (cancel is not None and cancel.is_set()):
+            return
+        with self._lock:
+            current = self._generations.get(key, 0) == generation
+        if current and self.listing_budget.admit(self, key, len(fetched)):
+            self._store(key, fetched, generation)
+            with self._lock:
+                stored = key in self._listings
+            if not stored:  # a mutation landed in between: the budget must not count it
+                self.listing_budget.forget(self, key)
+        else:
+            with self._lock:
+                self._listings.pop(key, None)  # a refresh that could not be kept must not leave the old one
 
     def list_images(
         self,
@@ -277,10 +392,13 @@ class CachedEcr:
         self, repository_name: str, registry_id: str | None = None
     ) -> list[ImageSummary] | None:
         """The complete, fresh image listing if cached (no call ever), else ``None``."""
+        listing = self.cached_listing(repository_name, registry_id)
+        return None if listing is None else list(listing.page(0, len(listing)))
+
+    def cached_listing(self, repository_name: str, registry_id: str | None = None) -> ImageListing | None:
+        """The complete, fresh ``ImageListing`` of a repository if cached (shared, not copied), else ``None``."""
         entry = self._fresh(("images", self._rid(registry_id), repository_name, None))
-        if entry is None:
-            return None
-        return [i for page in entry.value for i in page]
+        return None if entry is None else entry.value
 
     def get_scan_findings(
         self,
@@ -394,8 +512,9 @@ class CachedEcr:
         """Inspector details; children's summaries come from the cached listing (no extra call)."""
         if refresh:
             self._forget_content(summary.digest)
-        listed = self.cached_images(repository.name, summary.registry_id or repository.registry_id) or []
-        return build_image_details(self, repository, summary, child_summaries={i.digest: i for i in listed})
+        listing = self.cached_listing(repository.name, summary.registry_id or repository.registry_id)
+        children = listing.by_digest() if listing is not None else {}
+        return build_image_details(self, repository, summary, child_summaries=children)
 
     def _forget_content(self, digest: str) -> None:
         # Content never changes, but a refresh is the user saying "ask again": fetch and verify it anew.

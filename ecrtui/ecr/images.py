@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ecrtui.ecr.batches import BatchFailure, ManifestBatch
 from ecrtui.ecr.details import ImageDetails, build_image_details
 from ecrtui.ecr.errors import AccessDenied, Cancelled, Conflict, NotFound, translating
+from ecrtui.ecr.listing import ImageListing, ImagePage
 from ecrtui.ecr.manifests import (
     ACCEPTED_MANIFEST_TYPES,
     Manifest,
@@ -43,10 +44,13 @@ class ImageOperations(ServiceBase):
         cancel: threading.Event | None = None,
         page_size: int = PAGE_SIZE,
         image_status: ImageStatusFilter | None = None,
-    ) -> Iterator[list[ImageSummary]]:
+    ) -> Iterator[ImagePage]:
         """Pages of images from DescribeImages (one call per 1,000 images); stops quietly on ``cancel``.
 
-        ``image_status`` None lists what ECR lists by default (ACTIVE images); ``"ANY"`` includes archived ones.
+        Every page is a view of one ``ImageListing`` that grows as pages arrive (``page.listing``, marked
+        ``complete`` after the last page): iterate a page for ``ImageSummary`` models, or keep the listing, which
+        holds the images in a fraction of the memory the models (or the API's dicts) take. ``image_status`` None
+        lists what ECR lists by default (ACTIVE images); ``"ANY"`` includes archived ones.
         """
         rid = self._rid(registry_id)
         params: dict[str, Any] = {
@@ -61,13 +65,21 @@ class ImageOperations(ServiceBase):
             filters["imageStatus"] = image_status
         if filters:
             params["filter"] = filters
+        listing = ImageListing(rid, repository_name)
         while True:
             if cancel is not None and cancel.is_set():
                 return
             with translating("DescribeImages"):
                 response = self._ecr.describe_images(**params)
-            yield [ImageSummary.from_api(d) for d in response.get("imageDetails", [])]
+            start = len(listing)
+            details = response.get("imageDetails", [])
             token = response.get("nextToken")
+            del response  # the raw answer goes as soon as its images are in the listing
+            listing.append_details(details)
+            del details
+            if not token:
+                listing.complete = True
+            yield listing.page(start, len(listing))
             if not token:
                 return
             params["nextToken"] = token

@@ -87,15 +87,17 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
         service_factory: ServiceFactory | None = None,
         clock: Callable[[], datetime] = _utc_now,
         demo_dir: Path | None = None,
+        tune_process: bool = False,
     ) -> None:
-        """``demo_dir`` set means --demo: start the sandbox there and open its ``demo-dev`` registry."""
+        """``demo_dir`` set means --demo: start the sandbox there and open its ``demo-dev`` registry.
+        ``tune_process``: this App owns the process (``startup.tune_runtime``)."""
         super().__init__()
         self.settings = settings or Settings()
         self.clock = clock
         """Where "now" comes from (relative times); tests pin it."""
         self.errors = ErrorPolicy(self)
         """Notifications, the error log and crash reports."""
-        self.startup = Startup(self, demo_dir)
+        self.startup = Startup(self, demo_dir, tune_process=tune_process)
         """Loads the panes, boto3 and the demo sandbox after the first frame."""
         self.sessions = RegistrySessions(
             self,

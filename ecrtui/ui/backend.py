@@ -82,7 +82,12 @@ def ecr_regions(region: str | None) -> tuple[str, ...]:
 
 
 def make_service_factory(files: AwsFiles, settings: Settings) -> ServiceFactory:
-    """A factory reading the given AWS files (not the process environment), so tests and --demo stay isolated."""
+    """A factory reading the given AWS files (not the process environment), so tests and --demo stay isolated.
+
+    Every registry's cache shares one listing budget (``Settings.cache_images``)."""
+    from ecrtui.ecr.cache import ListingBudget
+
+    budget = ListingBudget(settings.cache_images)
 
     def build(entry: RegistryEntry) -> CachedEcr:
         import boto3
@@ -117,6 +122,6 @@ def make_service_factory(files: AwsFiles, settings: Settings) -> ServiceFactory:
             session=session,
             read_only=settings.read_only,
         )
-        return CachedEcr(service, ttl=settings.cache_ttl)
+        return CachedEcr(service, ttl=settings.cache_ttl, listing_budget=budget)
 
     return build

@@ -1,23 +1,32 @@
-"""Turning a repository's ``ImageSummary`` list into table rows: cells, grouping, sort orders.
+"""The Images pane's rows: a ``RowSource`` over a repository's ``ImageListing``, flat or grouped.
 
-Pure Python (no Textual), so the images pane's worker builds rows off the main thread and the tests check
-grouping and ordering directly. Grouping puts the children of an index (its platform images and attestations)
-and the referrers of an image (signatures, SBOMs: artifacts whose ``subject`` is that image) under it, instead
-of listing them as anonymous untagged clutter. Sorting orders groups by their top-level image and keeps each
-group together, ties in arrival order.
+Pure Python (no Textual), so the pane's worker groups rows off the main thread and the tests check grouping,
+ordering and filtering directly. Nothing is built per image up front: a row's cells are formatted when its line
+is drawn, sort keys are typed arrays made per order when the order is first used, and the text a filter searches
+is the listing's own columns (digests, tags lowercased once, the kind), so a 100,000-image repository adds only
+a few bytes per image on top of its listing.
+
+Grouping puts the children of an index (its platform images and attestations) and the referrers of an image
+(signatures, SBOMs: artifacts whose ``subject`` is that image) under it, instead of listing them as anonymous
+untagged clutter. Rows are emitted group by group, so a stable sort on the group's top-level value keeps each
+group together, its children in order and ties in arrival order.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import partial
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import compress
+from typing import Any
 
-from ecrtui.ecr.models import ImageIndex, ImageSummary, Manifest
+from ecrtui.ecr.listing import ImageListing
+from ecrtui.ecr.models import ImageIndex, ImageKind, Manifest
 from ecrtui.ui.format import human_size, relative_time, short_digest
 from ecrtui.ui.table_model import Column, Row, SortOption
+from ecrtui.ui.text_filter import Matcher, Predicate
 
 UNTAGGED = "<untagged>"
 KEY_SEPARATOR = ">"
@@ -32,10 +41,21 @@ IMAGE_COLUMNS = (
     Column("kind", "Kind", width=8, priority=4),
 )
 
+DIGEST_CHARACTERS = frozenset("sha256:0123456789abcdef")
+"""Every character a (lowercase) digest may contain: a term with any other cannot match one."""
+
+IMAGE_SORTS = ("pushed ↓", "pushed ↑", "size ↓", "tag A-Z")
+"""The orders ``s`` cycles through (the first applies when a repository opens)."""
+
 
 def digest_of_key(key: str) -> str:
     """The image digest a row key stands for."""
     return key.rpartition(KEY_SEPARATOR)[2]
+
+
+def image_sort_options() -> list[SortOption]:
+    """The Images pane's orders; ``ImageRowSource`` knows them by label (no per-row key function)."""
+    return [SortOption(label) for label in IMAGE_SORTS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,42 +64,6 @@ class Child:
 
     digest: str
     label: str
-
-
-SortValues = tuple[float, float, float, str]
-"""One value per order in ``IMAGE_SORTS`` (pushed newest, pushed oldest, largest, tag A-Z); smaller first."""
-
-
-def sort_values(summary: ImageSummary) -> SortValues:
-    """Flat, precomputed sort values (built in the worker, so sorting compares floats, not models).
-
-    Unknown dates and sizes are ``inf`` and untagged images sort after tagged ones: missing values go last.
-    """
-    pushed = summary.pushed_at.timestamp() if summary.pushed_at is not None else None
-    return (
-        math.inf if pushed is None else -pushed,
-        math.inf if pushed is None else pushed,
-        math.inf if summary.size_bytes is None else -summary.size_bytes,
-        "0" + min(tag.lower() for tag in summary.tags) if summary.tags else "1",
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where a row sits: orders compare the group's top-level ``values``, then arrival, then ``order``."""
-
-    top: str
-    arrival: int
-    order: int = 0
-    values: SortValues = (math.inf, math.inf, math.inf, "1")
-
-
-@dataclass
-class ImageRows:
-    """Rows in display order and each row's placement (by row key), ready for the table."""
-
-    rows: list[Row] = field(default_factory=list)
-    placements: dict[str, Placement] = field(default_factory=dict)
 
 
 def index_children(manifest: Manifest) -> list[Child]:
@@ -98,14 +82,21 @@ def index_children(manifest: Manifest) -> list[Child]:
     return children
 
 
-def referrer_children(summaries: Iterable[ImageSummary]) -> dict[str, list[Child]]:
+def referrer_children(listing: ImageListing) -> dict[str, list[Child]]:
     """Artifacts that name a ``subject`` image (signatures, SBOMs), grouped by that subject's digest."""
     grouped: dict[str, list[Child]] = {}
-    for summary in summaries:
-        if summary.subject_digest:
-            label = _artifact_label(summary.artifact_media_type)
-            grouped.setdefault(summary.subject_digest, []).append(Child(summary.digest, label))
+    for position, subject in listing.referrers():
+        label = _artifact_label(listing.artifact_media_type(position))
+        grouped.setdefault(subject, []).append(Child(listing.digests[position], label))
     return grouped
+
+
+def index_digests(listing: ImageListing) -> list[str]:
+    """Digests of the listing's indexes (whose manifests name their children)."""
+    indexes = {code for code, kind in enumerate(listing.kinds) if kind is ImageKind.INDEX}
+    if not indexes:
+        return []
+    return [digest for digest, code in zip(listing.digests, listing.states, strict=False) if code in indexes]
 
 
 def _artifact_label(media_type: str | None) -> str:
@@ -119,120 +110,266 @@ def _artifact_label(media_type: str | None) -> str:
     return "referrer"
 
 
-def image_cells(summary: ImageSummary, now: datetime, label: str = "") -> tuple[str, ...]:
+def _tag_order(tags: tuple[str, ...]) -> str:
+    """``tag A-Z``: by the image's first tag alphabetically, case-insensitive; untagged images last."""
+    if not tags:
+        return "1"
+    if len(tags) == 1:
+        return "0" + tags[0].lower()
+    return "0" + min(map(str.lower, tags))
+
+
+def _when(timestamp: float) -> datetime | None:
+    return None if math.isnan(timestamp) else datetime.fromtimestamp(timestamp, UTC)
+
+
+def image_cells(listing: ImageListing, position: int, now: datetime, label: str = "") -> tuple[str, ...]:
     """The six cells of an image row; ``label`` (already indented) replaces the tags cell for children."""
-    tags = ", ".join(summary.tags)
+    tags = ", ".join(listing.tags[position])
     first = (f"{label} {tags}" if tags else label) if label else (tags or UNTAGGED)
     return (
         first,
-        short_digest(summary.digest),
-        human_size(summary.size_bytes),
-        relative_time(summary.pushed_at, now),
-        relative_time(summary.last_pulled_at, now),
-        summary.kind.value,
+        short_digest(listing.digests[position]),
+        human_size(listing.size(position)),
+        relative_time(_when(listing.pushed[position]), now),
+        relative_time(_when(listing.pulled[position]), now),
+        listing.kind(position).value,
     )
 
 
-def image_row(
-    summary: ImageSummary,
-    now: datetime,
-    *,
-    key: str | None = None,
-    label: str = "",
-    parent_tags: tuple[str, ...] = (),
-) -> Row:
-    """One row: dim when it is a child; ``<untagged>`` dim when a top-level image has no tag.
+@dataclass(frozen=True, slots=True)
+class Groups:
+    """Rows with every child under its parent: which image each row shows and where its group starts.
 
-    Cells are formatted when the row is first drawn (see ``Row.formatter``); the search text is built now
-    because the filter needs it for every row. A child is also found by its parent's tags, so filtering on a
-    tag keeps an index's platforms under it.
+    Built once the listing is complete (``grouped``); plain arrays, so a grouped listing costs about 12 bytes
+    per row more than a flat one.
     """
-    formatter = partial(image_cells, summary, now, label)
-    words = (*summary.tags, *parent_tags, summary.digest, summary.kind.value, label.strip(" ├└│"))
-    search = " ".join(words)
-    if label:
-        return Row(key or summary.digest, search=search, classes=("dim",), formatter=formatter)
-    cell_classes = ("dim",) if not summary.tags else ()
-    return Row(key or summary.digest, search=search, cell_classes=cell_classes, formatter=formatter)
+
+    images: array[int]
+    """Row -> listing position of the image it shows."""
+    tops: array[int]
+    """Row -> listing position of its group's top-level image (what orders compare)."""
+    first_row: array[int]
+    """Listing position -> the first row showing it (-1 if none: a child whose parents form a cycle)."""
+    labels: dict[int, str]
+    """Row -> the child's label with its tree branch (``├ linux/amd64``); top-level rows have none."""
+    search: dict[int, str]
+    """Row -> extra lowercase text a child is found by: its label and its parent's tags."""
+    keys: dict[int, str]
+    """Row -> compound key of a child shown a second time (under another parent)."""
+    rows_by_key: dict[str, int]
+    """Compound key -> row."""
 
 
-def flat_rows(summaries: Sequence[ImageSummary], now: datetime, first_arrival: int = 0) -> ImageRows:
-    """Rows for a page as it arrives, before grouping is known: one top-level row per image."""
-    result = ImageRows()
-    for offset, summary in enumerate(summaries):
-        result.rows.append(image_row(summary, now))
-        result.placements[summary.digest] = Placement(
-            summary.digest, first_arrival + offset, 0, sort_values(summary)
-        )
-    return result
-
-
-def grouped_rows(
-    summaries: Sequence[ImageSummary], children: Mapping[str, Sequence[Child]], now: datetime
-) -> ImageRows:
+def grouped(listing: ImageListing, children: Mapping[str, Sequence[Child]]) -> Groups:
     """Rows with every child under its parent (recursively), in arrival order of the top-level images.
 
-    A child whose parents are all missing from ``summaries`` stays top-level; a child listed by two parents
-    shows under both (the second with a compound key); children not in ``summaries`` are left out (the
-    inspector's Platforms tab shows every entry of an index).
+    A child whose parents are all missing from the listing stays top-level; a child listed by two parents shows
+    under both (the second with a compound key); children not in the listing are left out (the inspector's
+    Platforms tab shows every entry of an index).
     """
-    by_digest = {summary.digest: summary for summary in summaries}
+    position = listing.position
+    count = len(listing)
     has_parent = {
         child.digest
         for parent, entries in children.items()
-        if parent in by_digest
+        if position(parent) is not None
         for child in entries
-        if child.digest in by_digest and child.digest != parent
+        if position(child.digest) is not None and child.digest != parent
     }
-    result = ImageRows()
-    used_keys: set[str] = set()
+    images, tops = array("i"), array("i")
+    first_row = array("i", [-1]) * count
+    labels: dict[int, str] = {}
+    search: dict[int, str] = {}
+    keys: dict[int, str] = {}
+    rows_by_key: dict[str, int] = {}
+    used: set[str] = set()
 
-    def emit(summary: ImageSummary, key: str, label: str, group: Placement, path: tuple[str, ...]) -> None:
-        used_keys.add(key)
-        parent_tags = by_digest[path[-2]].tags if len(path) > 1 else ()
-        result.rows.append(image_row(summary, now, key=key, label=label, parent_tags=parent_tags))
-        result.placements[key] = Placement(
-            group.top, group.arrival, len(result.rows) - 1 - group.order, group.values
-        )
-        present = [child for child in children.get(summary.digest, ()) if child.digest in by_digest]
+    def emit(image: int, top: int, key: str, label: str, path: tuple[str, ...]) -> None:
+        row = len(images)
+        digest = listing.digests[image]
+        used.add(key)
+        images.append(image)
+        tops.append(top)
+        if first_row[image] < 0:
+            first_row[image] = row
+        if key != digest:
+            keys[row] = key
+            rows_by_key[key] = row
+        if label:
+            labels[row] = label
+            parent = position(path[-2])
+            parent_tags = listing.tags[parent] if parent is not None else ()
+            search[row] = " ".join((label.strip(" ├└│"), *parent_tags)).lower()
+        present = [child for child in children.get(digest, ()) if position(child.digest) is not None]
         indent = "  " * (len(path) - 1)
         for number, child in enumerate(present):
             if child.digest in path:
                 continue  # a cycle in malformed data: never recurse forever
             branch = "└" if number == len(present) - 1 else "├"
-            child_key = (
-                child.digest if child.digest not in used_keys else f"{key}{KEY_SEPARATOR}{child.digest}"
-            )
-            label = f"{indent}{branch} {child.label}"
-            emit(by_digest[child.digest], child_key, label, group, (*path, child.digest))
+            child_key = child.digest if child.digest not in used else f"{key}{KEY_SEPARATOR}{child.digest}"
+            child_image = position(child.digest)
+            assert child_image is not None
+            emit(child_image, top, child_key, f"{indent}{branch} {child.label}", (*path, child.digest))
 
-    for arrival, summary in enumerate(summaries):
-        if summary.digest in has_parent or summary.digest in used_keys:
+    for image, digest in enumerate(listing.digests[:count]):
+        if digest in has_parent or digest in used:
             continue
-        # While emitting, the group's ``order`` holds the index of its first row.
-        group = Placement(summary.digest, arrival, len(result.rows), sort_values(summary))
-        emit(summary, summary.digest, "", group, (summary.digest,))
-    return result
+        emit(image, image, digest, "", (digest,))
+    return Groups(images, tops, first_row, labels, search, keys, rows_by_key)
 
 
-IMAGE_SORTS = ("pushed ↓", "pushed ↑", "size ↓", "tag A-Z")
-"""The orders ``s`` cycles through (the first applies when a repository opens), matching ``SortValues``."""
+class ImageRowSource:
+    """The rows of the Images pane over an ``ImageListing`` (``RowSource``; see the module docstring).
 
-
-def image_sort_options(placement_of: Callable[[str], Placement | None]) -> list[SortOption]:
-    """Sort options that order groups by their top-level image and keep each group together.
-
-    A key is a flat ``(value, arrival, order)`` tuple read from the row's precomputed placement, so sorting
-    100,000 rows compares floats and ints only.
+    Flat, row ``i`` is image ``i`` and the source shows the first ``grow(n)`` images (the listing may already
+    hold more: its pager runs ahead of the UI); grouped, the rows are ``Groups``'.
     """
 
-    def option(number: int, label: str) -> SortOption:
-        def key(row: Row) -> tuple[float | str, int, int]:
-            placement = placement_of(row.key)
-            if placement is None:
-                return (math.inf if number < 3 else "2", 0, 0)
-            return (placement.values[number], placement.arrival, placement.order)
+    def __init__(self, listing: ImageListing, now: datetime, groups: Groups | None = None) -> None:
+        self.listing = listing
+        self.groups = groups
+        self._now = now
+        self._count = len(groups.images) if groups is not None else 0
+        self._sort_values: dict[str, Any] = {}
+        self._tagged: tuple[array[int], list[str]] = (array("i"), [])
+        self._tags_seen = 0
 
-        return SortOption(label, key)
+    def grow(self, count: int) -> None:
+        """Show the listing's first ``count`` images (flat sources only)."""
+        if self.groups is None and count > self._count:
+            self._count = min(count, len(self.listing))
 
-    return [option(number, label) for number, label in enumerate(IMAGE_SORTS)]
+    # -- RowSource -------------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._count
+
+    def image(self, index: int) -> int:
+        """The listing position row ``index`` shows."""
+        return index if self.groups is None else self.groups.images[index]
+
+    def key(self, index: int) -> str:
+        groups = self.groups
+        if groups is None:
+            return self.listing.digests[index]
+        return groups.keys.get(index) or self.listing.digests[groups.images[index]]
+
+    def index_of(self, key: str) -> int | None:
+        groups = self.groups
+        if groups is not None and KEY_SEPARATOR in key:
+            return groups.rows_by_key.get(key)
+        image = self.listing.position(key)
+        if image is None:
+            return None
+        if groups is None:
+            return image if image < self._count else None
+        row = groups.first_row[image]
+        return row if row >= 0 else None
+
+    def row(self, index: int) -> Row:
+        listing, groups = self.listing, self.groups
+        image = self.image(index)
+        label = groups.labels.get(index, "") if groups is not None else ""
+        cells = image_cells(listing, image, self._now, label)
+        key = self.key(index)
+        if label:
+            return Row(key, cells, classes=("dim",))
+        return Row(key, cells, cell_classes=("dim",) if not listing.tags[image] else ())
+
+    def select(self, matcher: Matcher, indices: Iterable[int]) -> list[int]:
+        wanted = indices if isinstance(indices, range) else list(indices)
+        if not wanted:
+            return []
+        images = self._count if self.groups is None else len(self.listing)
+        chosen: Sequence[int] = wanted
+        for predicate, word, term in zip(
+            matcher.predicates, matcher.word_predicates, matcher.terms, strict=True
+        ):
+            hits = self._row_hits(predicate, word, term, images)
+            if isinstance(chosen, range) and chosen.step == 1:
+                chosen = list(compress(chosen, hits[chosen.start : chosen.stop]))
+            else:
+                chosen = list(compress(chosen, map(hits.__getitem__, chosen)))
+        return list(chosen)
+
+    def sort_key(self, option: SortOption) -> Callable[[int], Any]:
+        values = self._values(option.label)
+        if self.groups is None:
+            return values.__getitem__  # type: ignore[no-any-return]
+        tops = self.groups.tops
+        return lambda row: values[tops[row]]
+
+    # -- internals --------------------------------------------------------------------------------------------
+
+    def _values(self, label: str) -> Any:
+        """Per image, the value ``label`` orders by (smaller first; missing values last), extended lazily."""
+        listing = self.listing
+        stop = self._count if self.groups is None else len(listing)
+        values = self._sort_values.get(label)
+        start = 0 if values is None else len(values)
+        if values is not None and start >= stop:
+            return values
+        inf = math.inf
+        new: Iterable[Any]
+        if label == IMAGE_SORTS[0]:
+            new = (inf if p != p else -p for p in listing.pushed[start:stop])
+        elif label == IMAGE_SORTS[1]:
+            new = (inf if p != p else p for p in listing.pushed[start:stop])
+        elif label == IMAGE_SORTS[2]:
+            new = (inf if size < 0 else -size for size in listing.sizes[start:stop])
+        elif label == IMAGE_SORTS[3]:
+            new = map(_tag_order, listing.tags[start:stop])
+        else:
+            raise ValueError(f"unknown image order {label!r}")
+        if values is None:
+            values = [] if label == IMAGE_SORTS[3] else array("d")
+            self._sort_values[label] = values
+        values.extend(new)
+        return values
+
+    def _tag_texts(self, stop: int) -> tuple[array[int], list[str]]:
+        """The tagged images and their lowercase tags (built on the first filter, then extended; a tag already
+        lowercase is shared with the listing). Most images of a large repository are untagged, so a term is
+        tried on a tenth of the images, not on every one."""
+        positions, texts = self._tagged
+        tags = self.listing.tags
+        for position in range(self._tags_seen, stop):
+            if tags[position]:
+                joined = " ".join(tags[position])
+                lowered = joined.lower()
+                positions.append(position)
+                texts.append(joined if lowered == joined else lowered)
+        self._tags_seen = max(self._tags_seen, stop)
+        return positions, texts
+
+    def _image_hits(self, predicate: Predicate, word: Predicate, term: str, stop: int) -> bytearray:
+        """Per image, whether one term matches its tags, digest or kind (1 or 0); ``word`` is the term's test
+        for one-word texts (digests)."""
+        listing = self.listing
+        kinds = {code for code, kind in enumerate(listing.kinds) if predicate(kind.value)}
+        if kinds and len(kinds) == len(listing.kinds):
+            return bytearray(b"\x01") * stop  # every image's kind matches (``image``, ``ima``...)
+        hits = bytearray(stop)
+        positions, texts = self._tag_texts(stop)
+        for position in compress(positions, map(predicate, texts)):
+            if position < stop:
+                hits[position] = 1
+        if not term or set(term) <= DIGEST_CHARACTERS:
+            for position in compress(range(stop), map(word, listing.digests[:stop])):
+                hits[position] = 1
+        if kinds:
+            for position in compress(range(stop), map(kinds.__contains__, listing.states[:stop])):
+                hits[position] = 1
+        return hits
+
+    def _row_hits(self, predicate: Predicate, word: Predicate, term: str, images: int) -> bytearray:
+        hits = self._image_hits(predicate, word, term, images)
+        groups = self.groups
+        if groups is None:
+            return hits
+        rows = bytearray(map(hits.__getitem__, groups.images))
+        for row, text in groups.search.items():
+            if not rows[row] and predicate(text):
+                rows[row] = 1
+        return rows

@@ -8,6 +8,8 @@ profile files replace the AWS files, and the registry sessions open the first re
 
 from __future__ import annotations
 
+import gc
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,8 +47,11 @@ class Startup(Controller):
             self.title = title
             self.detail = detail
 
-    def __init__(self, app: EcrTuiApp, demo_dir: Path | None) -> None:
+    def __init__(self, app: EcrTuiApp, demo_dir: Path | None, *, tune_process: bool = False) -> None:
         super().__init__(app)
+        self.tune_process = tune_process
+        """Whether this App owns the process (``ecrtui`` itself, not a test or a host app): then, once started, it
+        keeps the collector off the startup objects and shortens the GIL switch interval (``tune_runtime``)."""
         self.demo_dir = demo_dir
         """Set for ``--demo``: where the sandbox writes its profile files."""
         self.sandbox: DemoSandbox | None = None
@@ -84,6 +89,8 @@ class Startup(Controller):
                 self.backend_ready = True
                 app.header.status = ""
                 app.sessions.start()
+                if self.tune_process:
+                    tune_runtime()
             case Startup.Failed(title=title, detail=detail):
                 app.header.status = title.lower() + " failed"
                 app.errors.record(ErrorEntry(time=app.clock(), title=title, message=detail))
@@ -91,3 +98,20 @@ class Startup(Controller):
     def stop(self) -> None:
         if self.sandbox is not None:
             self.sandbox.stop()
+
+
+SWITCH_INTERVAL = 0.001
+"""Seconds a busy worker (paging 100,000 images) may hold the GIL while the UI thread waits for it (Python's
+default is 5 ms, and a key press waits for it at every turn of the event loop: bench/bench_app.py)."""
+
+
+def tune_runtime() -> None:
+    """Process-wide settings for a long-running terminal app, applied once, after startup.
+
+    The objects alive now (Textual, boto3's models, the panes) live as long as the process, so they are frozen out
+    of the collector's full passes; and the UI thread gets the GIL back within 1 ms of a worker holding it. Both are
+    process-wide, so only the App that owns the process applies them (``launch.run_tui``), never a test's App.
+    """
+    gc.collect()
+    gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL)

@@ -70,12 +70,16 @@ def merge_sorted(order: list[int], new: Iterable[int], key: Callable[[int], Any]
     merged: list[int] = []
     taken = 0
     first = -1
+    count = len(order)
     for index in sorted(new, key=key):
-        position = bisect_right(order, key(index), lo=taken, key=key)
-        merged += order[taken:position]
+        value = key(index)
+        # A run of new items before the next old one (a page of newer images above everything) needs no search.
+        if taken >= count or not value < key(order[taken]):
+            position = bisect_right(order, value, lo=taken, key=key)
+            merged += order[taken:position]
+            taken = position
         if first < 0:
             first = len(merged)
         merged.append(index)
-        taken = position
     merged += order[taken:]
     return merged, first if first >= 0 else len(merged)

@@ -31,10 +31,34 @@ class Matcher:
     runs in C rather than in the interpreter.
     """
 
-    __slots__ = ("_predicates",)
+    __slots__ = ("_predicates", "_terms", "_word_predicates")
 
-    def __init__(self, predicates: Sequence[Predicate]) -> None:
+    def __init__(
+        self,
+        predicates: Sequence[Predicate],
+        terms: Sequence[str] = (),
+        word_predicates: Sequence[Predicate] = (),
+    ) -> None:
         self._predicates = tuple(predicates)
+        self._terms = tuple(terms) or ("",) * len(self._predicates)
+        self._word_predicates = tuple(word_predicates) or self._predicates
+
+    @property
+    def predicates(self) -> tuple[Predicate, ...]:
+        """One test per term, each over a lowercase text; a row matches when every one holds for it."""
+        return self._predicates
+
+    @property
+    def word_predicates(self) -> tuple[Predicate, ...]:
+        """The same tests for a text known to be one word (no whitespace, e.g. a digest): a fuzzy term is then
+        one left-to-right pass instead of a search from every position."""
+        return self._word_predicates
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Per predicate, the characters a text must contain to match it (``""`` if unknown): lets a caller skip
+        texts that cannot match, such as digests for a term with a letter outside ``sha256:`` and hex."""
+        return self._terms
 
     def __call__(self, text: str) -> bool:
         return all(predicate(text) for predicate in self._predicates)
@@ -62,7 +86,8 @@ def compile_query(query: str) -> Matcher | None:
     terms = text.split()
     if not terms:
         return None
-    return Matcher([methodcaller("__contains__", term) for term in dict.fromkeys(terms)])
+    unique = list(dict.fromkeys(terms))
+    return Matcher([methodcaller("__contains__", term) for term in unique], unique)
 
 
 def _fuzzy_matcher(text: str) -> Matcher | None:
@@ -74,9 +99,11 @@ def _fuzzy_matcher(text: str) -> Matcher | None:
     chars = [char for char in text if not char.isspace()]
     if not chars:
         return None
-    first, *rest = (re.escape(char) for char in chars)
+    escaped = [re.escape(char) for char in chars]
+    first, *rest = escaped
     pattern = first + "".join(f"[^{char}\\s]*+{char}" for char in rest)
-    return Matcher([re.compile(pattern).search])
+    one_word = "".join(f"[^{char}]*+{char}" for char in escaped)
+    return Matcher([re.compile(pattern).search], ["".join(chars)], [re.compile(one_word).match])
 
 
 def filter_indices(search_texts: Sequence[str], matcher: Matcher, indices: Iterable[int]) -> list[int]:

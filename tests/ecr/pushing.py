@@ -148,3 +148,32 @@ def push_index(
     manifest = json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries}).encode()
     digest = put_manifest(client, repository, manifest, OCI_INDEX, tag)
     return Pushed(digest, manifest, OCI_INDEX)
+
+
+def push_many(client: Any, repository: str, count: int, *, tag_every: int = 10) -> list[str]:
+    """``count`` small images over two shared blobs (each manifest differs by an annotation), every
+    ``tag_every``-th tagged: a large repository in a few seconds. Returns the digests in push order."""
+    layer = f"layer of {repository}".encode() * 10
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers"}}).encode()
+    layer_digest = push_blob(client, repository, layer)
+    config_digest = push_blob(client, repository, config)
+    digests = []
+    for number in range(count):
+        manifest = json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": OCI_MANIFEST,
+                "config": {"mediaType": OCI_CONFIG, "digest": config_digest, "size": len(config)},
+                "layers": [
+                    {
+                        "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                        "digest": layer_digest,
+                        "size": len(layer),
+                    }
+                ],
+                "annotations": {"number": str(number)},
+            }
+        ).encode()
+        tag = f"build-{number:05d}" if number % tag_every == 0 else None
+        digests.append(put_manifest(client, repository, manifest, OCI_MANIFEST, tag))
+    return digests

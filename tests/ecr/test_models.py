@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -114,16 +113,6 @@ def test_image_kind_from_media_types(manifest_type: str, artifact_type: str | No
     if artifact_type is None:
         detail.pop("artifactMediaType", None)
     assert ImageSummary.from_api(detail).kind is kind
-
-
-def test_image_summary_from_api_is_cheap_enough_for_100k_images() -> None:
-    """A 100,000-image repository must not spend seconds building rows."""
-    details = [image_detail(imageDigest=f"sha256:{i:064x}") for i in range(20_000)]
-    start = time.perf_counter()
-    summaries = [ImageSummary.from_api(d) for d in details]
-    per_call = (time.perf_counter() - start) / len(details)
-    assert len({s.digest for s in summaries}) == len(details)
-    assert per_call < 50e-6, f"{per_call * 1e6:.1f} µs per call"
 
 
 def test_repository_from_api() -> None:

@@ -1,4 +1,4 @@
-"""Unit tests of image_rows: cells, grouping of index children and referrers, group-aware sort orders."""
+"""Unit tests of image_rows: cells, grouping of index children and referrers, group-aware sort orders, filtering."""
 
 from __future__ import annotations
 
@@ -6,22 +6,24 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from ecrtui.ecr.listing import ImageListing
 from ecrtui.ecr.models import ImageSummary, MediaTypes, parse_manifest
 from ecrtui.ui.image_rows import (
+    IMAGE_SORTS,
     UNTAGGED,
     Child,
-    Placement,
+    ImageRowSource,
     digest_of_key,
-    flat_rows,
-    grouped_rows,
-    image_row,
+    grouped,
     image_sort_options,
     index_children,
+    index_digests,
     referrer_children,
 )
-from ecrtui.ui.table_model import Row
+from ecrtui.ui.text_filter import Matcher, compile_query
 
 NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
 INDEX = "application/vnd.oci.image.index.v1+json"
@@ -57,15 +59,57 @@ def summary(
     )
 
 
+def query(text: str) -> Matcher:
+    matcher = compile_query(text)
+    assert matcher is not None
+    return matcher
+
+
+def listing_of(*summaries: ImageSummary) -> ImageListing:
+    listing = ImageListing("111111111111", "web")
+    listing.append_summaries(summaries)
+    return listing
+
+
+def flat(*summaries: ImageSummary) -> ImageRowSource:
+    listing = listing_of(*summaries)
+    source = ImageRowSource(listing, NOW)
+    source.grow(len(listing))
+    return source
+
+
+def grouped_source(
+    summaries: Sequence[ImageSummary], children: Mapping[str, Sequence[Child]]
+) -> ImageRowSource:
+    listing = listing_of(*summaries)
+    return ImageRowSource(listing, NOW, grouped(listing, children))
+
+
+def keys(source: ImageRowSource) -> list[str]:
+    return [source.key(index) for index in range(len(source))]
+
+
 def test_top_level_row_cells_and_untagged_dim() -> None:
-    row = image_row(summary("a", size=12_345_678, days=3), NOW)
+    source = flat(summary("a", size=12_345_678, days=3), summary("b", tags=("v1", "latest")))
+    row = source.row(0)
     assert row.cell_texts == (UNTAGGED, digest("a")[:19], "12.3 MB", "3 days ago", "never", "image")
     assert row.cell_classes == ("dim",)
-    tagged = image_row(summary("b", tags=("v1", "latest")), NOW)
+    tagged = source.row(1)
     assert tagged.cell_texts[0] == "v1, latest"
     assert tagged.cell_classes == ()
-    assert "latest" in tagged.search_text
-    assert digest("b") in tagged.search_text
+    assert source.select(query("latest"), range(2)) == [1]
+    assert source.select(query(digest("b")[10:30]), range(2)) == [1]
+
+
+def test_a_flat_source_shows_only_what_it_was_grown_to() -> None:
+    listing = listing_of(summary("x"), summary("y"), summary("z"))
+    source = ImageRowSource(listing, NOW)
+    source.grow(2)
+    assert len(source) == 2
+    assert source.index_of(digest("y")) == 1
+    assert source.index_of(digest("z")) is None, "the pager ran ahead: not shown yet"
+    source.grow(10)
+    assert len(source) == 3
 
 
 def test_index_children_are_labelled_by_platform_and_attestation() -> None:
@@ -111,22 +155,16 @@ def test_grouping_puts_children_under_their_index_in_arrival_order() -> None:
         summary("arm64", days=2),
     ]
     children = {digest("idx"): [Child(digest("amd64"), "linux/amd64"), Child(digest("arm64"), "linux/arm64")]}
-    result = grouped_rows(listing, children, NOW)
-    assert [row.key for row in result.rows] == [
-        digest("idx"),
-        digest("amd64"),
-        digest("arm64"),
-        digest("plain"),
-    ]
-    first_child, last_child = result.rows[1], result.rows[2]
+    source = grouped_source(listing, children)
+    assert keys(source) == [digest("idx"), digest("amd64"), digest("arm64"), digest("plain")]
+    first_child, last_child = source.row(1), source.row(2)
     assert first_child.cell_texts[0] == "├ linux/amd64"
     assert last_child.cell_texts[0] == "└ linux/arm64"
     assert first_child.classes == ("dim",)
-    arm, index = result.placements[digest("arm64")], result.placements[digest("idx")]
-    assert (arm.top, arm.arrival, arm.order) == (digest("idx"), 1, 2)
-    assert arm.values == index.values, "children sort with their index"
-    plain = result.placements[digest("plain")]
-    assert (plain.top, plain.arrival, plain.order) == (digest("plain"), 2, 0)
+    assert source.index_of(digest("arm64")) == 2
+    # A child is found by its label and by its parent's tags.
+    assert source.select(query("v1"), range(4)) == [0, 1, 2]
+    assert source.select(query("arm64"), range(4)) == [2]
 
 
 def test_children_missing_from_the_listing_are_left_out_and_orphans_stay_top_level() -> None:
@@ -135,9 +173,9 @@ def test_children_missing_from_the_listing_are_left_out_and_orphans_stay_top_lev
         digest("idx"): [Child(digest("gone"), "linux/amd64")],
         digest("absent-parent"): [Child(digest("orphan"), "linux/arm64")],
     }
-    result = grouped_rows(listing, children, NOW)
-    assert [row.key for row in result.rows] == [digest("idx"), digest("orphan")]
-    assert result.rows[1].cell_texts[0] == UNTAGGED
+    source = grouped_source(listing, children)
+    assert keys(source) == [digest("idx"), digest("orphan")]
+    assert source.row(1).cell_texts[0] == UNTAGGED
 
 
 def test_a_child_shared_by_two_indexes_shows_under_both_with_unique_keys() -> None:
@@ -150,44 +188,49 @@ def test_a_child_shared_by_two_indexes_shows_under_both_with_unique_keys() -> No
         digest("idx1"): [Child(digest("shared"), "linux/amd64")],
         digest("idx2"): [Child(digest("shared"), "linux/amd64")],
     }
-    keys = [row.key for row in grouped_rows(listing, children, NOW).rows]
-    assert len(keys) == len(set(keys)) == 4
-    assert [digest_of_key(key) for key in keys] == [
+    source = grouped_source(listing, children)
+    row_keys = keys(source)
+    assert len(row_keys) == len(set(row_keys)) == 4
+    assert [digest_of_key(key) for key in row_keys] == [
         digest("idx1"),
         digest("shared"),
         digest("idx2"),
         digest("shared"),
     ]
+    assert [source.index_of(key) for key in row_keys] == [0, 1, 2, 3]
 
 
 def test_cycles_in_malformed_data_terminate() -> None:
     listing = [summary("a"), summary("b")]
     children = {digest("a"): [Child(digest("b"), "x")], digest("b"): [Child(digest("a"), "y")]}
-    result = grouped_rows(listing, children, NOW)
-    assert len(result.rows) <= 3
+    assert len(grouped_source(listing, children)) <= 3
 
 
 def test_referrers_group_under_their_subject() -> None:
-    listing = [
+    listing = listing_of(
         summary("app", tags=("v2",)),
         summary("sig", artifact="application/vnd.dev.cosign.artifact.sig.v1+json", subject=digest("app")),
         summary("sbom", artifact="application/spdx+json", subject=digest("app")),
-    ]
+    )
     referrers = referrer_children(listing)
     assert [(c.digest, c.label) for c in referrers[digest("app")]] == [
         (digest("sig"), "signature"),
         (digest("sbom"), "sbom"),
     ]
-    rows = grouped_rows(listing, referrers, NOW).rows
-    assert [row.key for row in rows] == [digest("app"), digest("sig"), digest("sbom")]
-    assert rows[1].cell_texts[5] == "artifact"
+    source = ImageRowSource(listing, NOW, grouped(listing, referrers))
+    assert keys(source) == [digest("app"), digest("sig"), digest("sbom")]
+    assert source.row(1).cell_texts[5] == "artifact"
 
 
-def _sorted_keys(
-    rows: list[Row], placements: dict[str, Placement], listing: list[ImageSummary], n: int
-) -> list[str]:
-    option = image_sort_options(placements.get)[n]
-    return [row.key for row in sorted(rows, key=option.key, reverse=option.reverse)]
+def test_index_digests_are_found_from_the_listing() -> None:
+    listing = listing_of(summary("a"), summary("idx", media_type=INDEX, artifact=None), summary("b"))
+    assert index_digests(listing) == [digest("idx")]
+
+
+def _sorted_keys(source: ImageRowSource, n: int) -> list[str]:
+    option = image_sort_options()[n]
+    assert option.label == IMAGE_SORTS[n]
+    return [source.key(index) for index in sorted(range(len(source)), key=source.sort_key(option))]
 
 
 def test_sort_orders_keep_groups_together_and_ties_in_arrival_order() -> None:
@@ -198,24 +241,37 @@ def test_sort_orders_keep_groups_together_and_ties_in_arrival_order() -> None:
         summary("tie1", tags=("a",), days=10, size=5),
         summary("untagged", days=None, size=None),
     ]
-    result = grouped_rows(listing, {digest("idx"): [Child(digest("child"), "linux/amd64")]}, NOW)
-    newest = _sorted_keys(result.rows, result.placements, listing, 0)
-    assert newest == [digest(n) for n in ("idx", "child", "old", "tie1", "untagged")]
-    oldest = _sorted_keys(result.rows, result.placements, listing, 1)
-    assert oldest == [digest(n) for n in ("old", "tie1", "idx", "child", "untagged")]
-    largest = _sorted_keys(result.rows, result.placements, listing, 2)
-    assert largest == [digest(n) for n in ("idx", "child", "old", "tie1", "untagged")]
-    by_tag = _sorted_keys(result.rows, result.placements, listing, 3)
-    assert by_tag == [digest(n) for n in ("tie1", "old", "idx", "child", "untagged")]
+    source = grouped_source(listing, {digest("idx"): [Child(digest("child"), "linux/amd64")]})
+    assert _sorted_keys(source, 0) == [digest(n) for n in ("idx", "child", "old", "tie1", "untagged")]
+    assert _sorted_keys(source, 1) == [digest(n) for n in ("old", "tie1", "idx", "child", "untagged")]
+    assert _sorted_keys(source, 2) == [digest(n) for n in ("idx", "child", "old", "tie1", "untagged")]
+    assert _sorted_keys(source, 3) == [digest(n) for n in ("tie1", "old", "idx", "child", "untagged")]
 
 
-def test_flat_rows_number_arrivals_from_the_given_offset() -> None:
-    page = [summary("x"), summary("y")]
-    result = flat_rows(page, NOW, first_arrival=1000)
-    assert [row.key for row in result.rows] == [digest("x"), digest("y")]
-    placement = result.placements[digest("y")]
-    assert (placement.top, placement.arrival, placement.order) == (digest("y"), 1001, 0)
-    assert placement.values[0] == -page[1].pushed_at.timestamp()  # type: ignore[union-attr]
+def test_flat_sort_keys_extend_as_the_source_grows() -> None:
+    listing = listing_of(summary("x", days=3), summary("y", days=1), summary("z", days=2))
+    source = ImageRowSource(listing, NOW)
+    source.grow(2)
+    newest = source.sort_key(image_sort_options()[0])
+    assert sorted(range(2), key=newest) == [1, 0]
+    source.grow(3)
+    newest = source.sort_key(image_sort_options()[0])
+    assert sorted(range(3), key=newest) == [1, 2, 0]
+
+
+def test_filters_match_every_word_and_fuzzy_within_one_word() -> None:
+    source = flat(
+        summary("a", tags=("v1.4.2", "Prod")),
+        summary("b", tags=("v1.4.3",)),
+        summary("c", tags=("prod-old",)),
+        summary("d"),
+    )
+    every = range(len(source))
+    assert source.select(query("prod v1.4"), every) == [0]
+    assert source.select(query("PROD"), every) == [0, 2]
+    assert source.select(query("~v142"), every) == [0]
+    assert source.select(query("image"), every) == [0, 1, 2, 3]
+    assert source.select(query("prod"), [3, 2, 0]) == [2, 0]
 
 
 def test_row_building_modules_do_not_import_textual() -> None:
@@ -223,7 +279,7 @@ def test_row_building_modules_do_not_import_textual() -> None:
     code = (
         "import sys\n"
         "import ecrtui.ui.image_rows, ecrtui.ui.table_model, ecrtui.ui.table_layout\n"
-        "import ecrtui.ui.text_filter, ecrtui.ui.prefetch, ecrtui.ui.format\n"
+        "import ecrtui.ui.text_filter, ecrtui.ui.format, ecrtui.ecr.listing\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

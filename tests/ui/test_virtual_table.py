@@ -389,3 +389,28 @@ async def test_a_cursor_at_the_top_stays_at_the_top_as_sorted_pages_arrive() -> 
         await pilot.press("j")
         table.append_rows(make_rows(20, 30))  # once the user moved, the cursor follows its row
         assert table.highlighted_key == "row-00001"
+
+
+@pilot_test
+async def test_appends_and_filters_keep_the_scrollbar_in_step_without_a_layout_pass() -> None:
+    """Page appends update the scrollbar through its public attributes (no screen-wide layout): if Textual
+    changed what those attributes mean, the thumb would stop following the rows and this fails."""
+    table = VirtualTable(COLUMNS)
+    app = TableApp(table)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table.append_rows(make_rows(0, 100))
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        for stop in (1000, 5000):
+            table.append_rows(make_rows(stop - 900 if stop == 1000 else 1000, stop))
+            await pilot.pause()
+            assert table.virtual_size.height == stop + 1  # the header line plus every row
+            assert table.vertical_scrollbar.window_virtual_size == stop + 1
+        table.action_cursor_bottom()
+        await pilot.pause()
+        assert table.scroll_offset.y == table.max_scroll_y > 0
+        table.set_filter("row-0004")  # 10 rows: the list shrinks below the scroll position
+        await pilot.pause()
+        assert table.virtual_size.height == 11
+        assert table.scroll_offset.y <= table.max_scroll_y
+        assert "row-00049" in screen_text(app)

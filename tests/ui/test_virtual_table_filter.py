@@ -63,3 +63,14 @@ def test_fuzzy_agrees_with_a_plain_subsequence_check(word: str, query: str) -> N
     remaining = iter(word)
     expected = all(char in remaining for char in query)
     assert matches(f"~{query}", word) == expected
+
+
+@given(word=words, query=st.text(alphabet="abcxyz.- ", min_size=1, max_size=6))
+def test_the_one_word_test_agrees_with_the_general_one_on_a_word(word: str, query: str) -> None:
+    """Digests are matched with ``word_predicates`` (one pass, no search): same answers on whitespace-free text."""
+    for text in (query, f"~{query}"):
+        matcher = compile_query(text)
+        if matcher is None:
+            continue
+        general = [bool(predicate(word)) for predicate in matcher.predicates]
+        assert [bool(predicate(word)) for predicate in matcher.word_predicates] == general

@@ -1,46 +1,49 @@
 """The Images pane: every image of one repository, fast at 100,000 images, children grouped under their index.
 
-``load`` starts the pane's exclusive thread worker. It pages through ``DescribeImages`` one request ahead
-(``read_ahead``: the next response is on its way while this page is formatted), turns each page into rows
-(formatting 100,000 rows is worker time, not UI time), and posts them, batching pages that arrive faster than
-every 0.25 s so the UI repaints a few times a second, not a hundred. While it lists, the garbage collector's
-old generations are frozen: the listing only grows, and rescanning it after every page would cost more than
-the rows themselves. Once the listing is complete, the worker fetches the manifests of the index images (one
-BatchGetImage per 100), works out which images are their platform children, and posts the regrouped rows.
-Every message carries the load's generation, and a newer ``load`` cancels the worker, so a quick switch of
-repository never shows a stale list.
+``load`` starts the pane's exclusive thread worker. It pages through ``DescribeImages``; each page is a view of
+the repository's ``ImageListing`` (the same object the cache keeps: one copy of the images in the process). The
+worker hands the listing over with its first page; from then on the pane looks at how far it has grown four
+times a second (a timer on the UI thread), so the UI repaints a few times a second, not once per page, and
+no message per page crosses threads. The table reads the listing through an ``ImageRowSource``, which formats
+only the rows on screen. Once the listing is complete, the worker fetches the
+manifests of the index images (one BatchGetImage per 100), works out which images are their platform children,
+and posts the grouping. Every message carries the load's generation, and a newer ``load`` cancels the worker,
+so a quick switch of repository never shows a stale list.
+
+Loading the repository already shown (``r``, or opening it again) keeps the rows on screen until the new listing
+is complete, then swaps it in with the cursor and the marks kept on the images that are still there. Opening
+another repository drops the old listing: what the cache keeps (``CachedEcr``'s listing budget) is all that
+stays in memory.
 """
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from time import monotonic
 from typing import Protocol
 
 from textual import on, work
 from textual.message import Message
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from ecrtui.ecr.batches import ManifestBatch
-from ecrtui.ecr.models import ImageKind, ImageSummary, Repository
+from ecrtui.ecr.listing import ImageListing, ImagePage
+from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ui.format import count
 from ecrtui.ui.image_rows import (
     IMAGE_COLUMNS,
-    Child,
-    ImageRows,
-    Placement,
+    Groups,
+    ImageRowSource,
     digest_of_key,
-    flat_rows,
-    grouped_rows,
+    grouped,
     image_sort_options,
     index_children,
+    index_digests,
     referrer_children,
 )
 from ecrtui.ui.messages import EcrFailed
-from ecrtui.ui.prefetch import read_ahead
 from ecrtui.ui.widgets.table_pane import TablePane
 from ecrtui.ui.widgets.virtual_table import VirtualTable
 
@@ -55,17 +58,15 @@ class ImageSource(Protocol):
         *,
         refresh: bool = False,
         cancel: threading.Event | None = None,
-    ) -> Iterator[list[ImageSummary]]: ...
+    ) -> Iterator[Sequence[ImageSummary]]: ...
 
     def get_manifests(
         self, repository_name: str, digests: Iterable[str], registry_id: str | None = None
     ) -> ManifestBatch: ...
 
 
-POST_INTERVAL = 0.25
-"""Seconds between page messages from the worker: pages arriving faster are batched (fewer repaints)."""
-TITLE_INTERVAL = 0.25
-"""Seconds between title updates while pages arrive: a title change repaints the whole pane."""
+GROW_INTERVAL = 0.25
+"""Seconds between looks at the growing listing while it loads (each shows the new rows and the count)."""
 
 
 def _utc_now() -> datetime:
@@ -113,21 +114,23 @@ class ImagesPane(TablePane):
         """The user pressed ``esc``/``h`` with no filter to clear: the App moves left."""
 
     class _Page(Message):
-        """Worker to pane: one page of images with its rows, for load ``generation``."""
+        """Worker to pane: the first page of load ``generation`` arrived; ``listing`` keeps growing."""
 
-        def __init__(self, generation: int, summaries: list[ImageSummary], rows: ImageRows) -> None:
+        def __init__(self, generation: int, listing: ImageListing, count: int) -> None:
             super().__init__()
             self.generation = generation
-            self.summaries = summaries
-            self.rows = rows
+            self.listing = listing
+            self.count = count
 
     class _Listed(Message):
-        """Worker to pane: the listing of load ``generation`` ended (``complete`` unless it failed)."""
+        """Worker to pane: the listing of load ``generation`` ended with ``count`` images (``complete`` unless
+        it failed)."""
 
-        def __init__(self, generation: int, complete: bool) -> None:
+        def __init__(self, generation: int, complete: bool, count: int) -> None:
             super().__init__()
             self.generation = generation
             self.complete = complete
+            self.count = count
 
     class _Settled(Message):
         """Worker to pane: load ``generation`` is over, grouping included."""
@@ -139,10 +142,11 @@ class ImagesPane(TablePane):
     class _Grouped(Message):
         """Worker to pane: every row again, with children under their parents."""
 
-        def __init__(self, generation: int, rows: ImageRows) -> None:
+        def __init__(self, generation: int, listing: ImageListing, groups: Groups) -> None:
             super().__init__()
             self.generation = generation
-            self.rows = rows
+            self.listing = listing
+            self.groups = groups
 
     def __init__(
         self, *, clock: Callable[[], datetime] = _utc_now, id: str | None = None, classes: str | None = None
@@ -150,15 +154,19 @@ class ImagesPane(TablePane):
         table = VirtualTable(IMAGE_COLUMNS, markable=True, empty_text=NO_REPOSITORY_TEXT)
         super().__init__(table, id=id, classes=classes)
         self._clock = clock
+        self._now = clock()
         self._generation = 0
         self._repository: Repository | None = None
-        self._summaries: dict[str, ImageSummary] = {}
-        self._placements: dict[str, Placement] = {}
+        self._source: ImageRowSource | None = None
+        """The rows on screen (``None``: nothing listed yet)."""
+        self._incoming: ImageListing | None = None
+        """While the shown repository reloads: the new listing, swapped in once complete."""
+        self._keeping = False
         self._loading = False
         self._settling = False
         self._grouped = False
-        self._title_updated = 0.0
-        table.set_sort_options(image_sort_options(lambda key: self._placements.get(key)))
+        self._ticker: Timer | None = None
+        table.set_sort_options(image_sort_options())
         self.update_title()
         self.update_subtitle()
 
@@ -168,21 +176,36 @@ class ImagesPane(TablePane):
         return self._repository
 
     @property
+    def listing(self) -> ImageListing | None:
+        """The listing shown (shared with the cache; it may hold more images than shown while it loads)."""
+        return None if self._source is None else self._source.listing
+
+    @property
+    def image_count(self) -> int:
+        """Images shown (not rows: a child shown under two indexes is one image)."""
+        source = self._source
+        if source is None:
+            return 0
+        return len(source.listing) if source.groups is not None else len(source)
+
+    @property
     def summaries(self) -> list[ImageSummary]:
-        """Images loaded so far, in the order ECR returned them."""
-        return list(self._summaries.values())
+        """Images shown, in the order ECR returned them (built as models: for tests and small lists)."""
+        listing = self.listing
+        return [] if listing is None else list(listing.page(0, self.image_count))
 
     @property
     def highlighted(self) -> ImageSummary | None:
         """The image under the cursor."""
         key = self.table.highlighted_key
-        return None if key is None else self._summaries.get(digest_of_key(key))
+        return None if key is None else self._summary(key)
 
     @property
     def marked_images(self) -> list[ImageSummary]:
         """Images marked with ``space``, in marking order (one entry per digest)."""
         digests = dict.fromkeys(digest_of_key(key) for key in self.table.marked_keys)
-        return [self._summaries[digest] for digest in digests if digest in self._summaries]
+        found = (self._summary(digest) for digest in digests)
+        return [summary for summary in found if summary is not None]
 
     @property
     def is_loading(self) -> bool:
@@ -194,19 +217,37 @@ class ImagesPane(TablePane):
         """Whether index children have been regrouped under their parents for this listing."""
         return self._grouped
 
+    def _summary(self, key: str) -> ImageSummary | None:
+        listing = self.listing
+        return None if listing is None else listing.get(digest_of_key(key))
+
     def load(self, service: ImageSource, repository: Repository, refresh: bool = False) -> None:
-        """List a repository's images (``refresh`` bypasses the cache); the newest call wins."""
+        """List a repository's images (``refresh`` bypasses the cache); the newest call wins.
+
+        The repository already shown stays on screen until its new listing is complete (see the module
+        docstring); another repository replaces it at once.
+        """
         self._generation += 1
+        shown = self._repository
+        same = shown is not None and (shown.registry_id, shown.name) == (
+            repository.registry_id,
+            repository.name,
+        )
+        self._keeping = same and self.table.row_count > 0
         self._repository = repository
-        self._summaries = {}
-        self._placements = {}
+        self._incoming = None
+        self._stop_ticker()
+        self._now = self._clock()
         self._loading = True
         self._settling = True
-        self._grouped = False
         self.table.empty_text = EMPTY_REPOSITORY_TEXT
-        self.table.clear()
-        self._release()
-        self.table.set_loading(True)
+        if self._keeping:
+            self.post_message(self.ImageHighlighted(self.highlighted))  # the App cleared the inspector
+        else:
+            self._source = None
+            self._grouped = False
+            self.table.clear()
+            self.table.set_loading(True)
         self.update_title()
         self._load(service, repository, refresh, self._generation)
 
@@ -215,129 +256,115 @@ class ImagesPane(TablePane):
         self._generation += 1
         self.workers.cancel_group(self, "images-load")
         self._repository = None
-        self._summaries = {}
-        self._placements = {}
+        self._source = None
+        self._incoming = None
+        self._stop_ticker()
+        self._keeping = False
         self._loading = False
         self._settling = False
         self._grouped = False
         self.table.empty_text = NO_REPOSITORY_TEXT
         self.table.clear()
-        self._release()
         self.table.set_loading(False)
         self.update_title()
 
     def update_title(self) -> None:
         """``Images (12,345…)`` while pages arrive, then ``Images (100,000)``; the repository after it."""
-        self._title_updated = monotonic()
         more = "…" if self._loading else ""
         name = f" · {self._repository.name}" if self._repository is not None else ""
         self.border_title = f"Images ({self.counts_text()}{more}){name}"
-
-    @staticmethod
-    def _release() -> None:
-        """Hand frozen objects back to the collector once the old listing is dropped (freed by refcount)."""
-        gc.unfreeze()
 
     @work(thread=True, exclusive=True, group="images-load", exit_on_error=False)
     def _load(self, service: ImageSource, repository: Repository, refresh: bool, generation: int) -> None:
         """Thread worker: list, then group; posts messages and never touches widgets."""
         worker = get_current_worker()
-        listing: list[ImageSummary] = []
-        now = self._clock()
         try:
-            complete = self._list(service, repository, refresh, generation, listing, now)
-            if complete:
-                children = self._children(service, repository, listing)
-                if children and not worker.is_cancelled:
-                    self.post_message(self._Grouped(generation, grouped_rows(listing, children, now)))
+            listing = self._list(service, repository, refresh, generation)
+            if listing is not None and not worker.is_cancelled:
+                groups = self._groups(service, repository, listing)
+                if groups is not None and not worker.is_cancelled:
+                    self.post_message(self._Grouped(generation, listing, groups))
         finally:
-            # Keep what survived the load out of the collector's sight: unfreezing here handed ~800,000 objects
-            # back, and the next full collection froze the UI for 0.3-0.9 s (bench/bench_load.py). They are
-            # handed back in ``_release`` once the listing is dropped, when little of it remains.
-            gc.freeze()
             self.post_message(self._Settled(generation))
 
     def _list(
-        self,
-        service: ImageSource,
-        repository: Repository,
-        refresh: bool,
-        generation: int,
-        listing: list[ImageSummary],
-        now: datetime,
-    ) -> bool:
-        """Worker part 1: page through the images into ``listing``, posting rows; ``True`` if complete."""
+        self, service: ImageSource, repository: Repository, refresh: bool, generation: int
+    ) -> ImageListing | None:
+        """Worker part 1: page through the images (the first page hands the listing to the pane); the listing if
+        it is complete."""
         worker = get_current_worker()
-        cancel = worker.cancelled_event
+        listing: ImageListing | None = None
         complete = False
-        held: list[ImageSummary] = []
-        held_rows = ImageRows()
-        posted_at = 0.0
-
-        def post_held() -> None:
-            nonlocal held, held_rows, posted_at
-            self.post_message(self._Page(generation, held, held_rows))
-            held, held_rows, posted_at = [], ImageRows(), monotonic()
-            # The listing only grows while it loads: keep the collector from rescanning it after every page
-            # (at 100,000 images full collections cost more than formatting the rows). ``_release`` undoes it.
-            gc.freeze()
-
         try:
             pages = service.iter_image_pages(
-                repository.name, repository.registry_id, refresh=refresh, cancel=cancel
+                repository.name, repository.registry_id, refresh=refresh, cancel=worker.cancelled_event
             )
-            for page in read_ahead(pages, cancel, tick=POST_INTERVAL):
-                if page is not None:
-                    rows = flat_rows(page, now, first_arrival=len(listing))
-                    listing.extend(page)
-                    held.extend(page)
-                    held_rows.rows.extend(rows.rows)
-                    held_rows.placements.update(rows.placements)
-                # Batch pages that arrive faster than the UI needs them; the first is shown at once.
-                if held and (page is None or not posted_at or monotonic() - posted_at >= POST_INTERVAL):
-                    post_held()
+            for page in pages:
+                first = listing is None
+                if listing is None:
+                    listing = (
+                        page.listing
+                        if isinstance(page, ImagePage)
+                        else ImageListing(repository.registry_id, repository.name)
+                    )
+                if not isinstance(page, ImagePage) or page.listing is not listing:
+                    listing.append_summaries(page)  # a source of models: the pane keeps its own columns
+                if first:
+                    self.post_message(self._Page(generation, listing, len(listing)))
             complete = not worker.is_cancelled
-            if held and complete:
-                post_held()
+            if complete and listing is None:
+                listing = ImageListing(repository.registry_id, repository.name)
+                self.post_message(self._Page(generation, listing, 0))
         except Exception as error:  # every failure reaches the App as EcrFailed, never silently
-            if held:
-                post_held()
             self.post_message(EcrFailed(error, f"listing images of {repository.name}"))
         finally:
-            self.post_message(self._Listed(generation, complete))
-        return complete
+            self.post_message(self._Listed(generation, complete, 0 if listing is None else len(listing)))
+        return listing if complete else None
 
-    def _children(
-        self, service: ImageSource, repository: Repository, listing: list[ImageSummary]
-    ) -> dict[str, list[Child]]:
-        """Who is whose child: index entries (from the index manifests) and referrers (from the listing)."""
+    def _groups(self, service: ImageSource, repository: Repository, listing: ImageListing) -> Groups | None:
+        """Who is whose child (index entries from the index manifests, referrers from the listing), as rows;
+        ``None`` when nothing has children."""
         children = referrer_children(listing)
-        indexes = [summary.digest for summary in listing if summary.kind is ImageKind.INDEX]
-        if not indexes:
-            return children
-        try:
-            batch = service.get_manifests(repository.name, indexes, repository.registry_id)
-        except Exception as error:  # every failure reaches the App as EcrFailed, never silently
-            self.post_message(EcrFailed(error, f"reading the indexes of {repository.name}"))
-            return children
-        for digest in indexes:
-            manifest = batch.manifests.get(digest)
-            if manifest is not None:
-                children[digest] = [*index_children(manifest), *children.get(digest, ())]
-        return children
+        indexes = index_digests(listing)
+        if indexes:
+            try:
+                batch = service.get_manifests(repository.name, indexes, repository.registry_id)
+            except Exception as error:  # every failure reaches the App as EcrFailed, never silently
+                self.post_message(EcrFailed(error, f"reading the indexes of {repository.name}"))
+            else:
+                for digest in indexes:
+                    manifest = batch.manifests.get(digest)
+                    if manifest is not None:
+                        children[digest] = [*index_children(manifest), *children.get(digest, ())]
+        return grouped(listing, children) if children else None
 
     @on(_Page)
     def _page_arrived(self, message: _Page) -> None:
         message.stop()
         if message.generation != self._generation:
             return
-        for summary in message.summaries:
-            self._summaries.setdefault(summary.digest, summary)
-        self._placements.update(message.rows.placements)
-        self.table.append_rows(message.rows.rows)
-        first_page = len(self._summaries) == len(message.summaries)
-        if first_page or monotonic() - self._title_updated >= TITLE_INTERVAL:
-            self.update_title()
+        if self._keeping:
+            self._incoming = message.listing  # shown once complete (``_listed``)
+            return
+        self._source = ImageRowSource(message.listing, self._now)
+        self._source.grow(message.count)
+        self.table.set_source(self._source)
+        self.update_title()
+        self._ticker = self.set_interval(GROW_INTERVAL, self._grow)
+
+    def _grow(self, count: int | None = None) -> None:
+        """Show what the listing gained since the last look (``count``: up to there, else all it holds)."""
+        source = self._source
+        if source is None:
+            return
+        source.grow(len(source.listing) if count is None else count)
+        self.table.source_grew()
+        self.update_title()
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
 
     @on(_Listed)
     def _listed(self, message: _Listed) -> None:
@@ -345,12 +372,30 @@ class ImagesPane(TablePane):
         if message.generation != self._generation:
             return
         self._loading = False
-        if not message.complete:
+        self._stop_ticker()
+        if self._keeping:
+            self._keeping = False
+            incoming, self._incoming = self._incoming, None
+            if message.complete and incoming is not None:
+                self._show(ImageRowSource(incoming, self._now), grow=message.count)
+                self._grouped = False
+        else:
+            self._grow(message.count)
+        if not message.complete and not self.table.row_count:
             self.table.empty_text = LISTING_FAILED_TEXT  # an empty list here is not an empty repository
         self.table.set_loading(False)
         self.update_title()
         if message.complete and self._repository is not None:
-            self.post_message(self.ImagesLoaded(self._repository, len(self._summaries)))
+            self.post_message(self.ImagesLoaded(self._repository, self.image_count))
+
+    def _show(self, source: ImageRowSource, grow: int = 0) -> None:
+        """Replace the rows (cursor and marks stay on images still there) and tell the App what is highlighted."""
+        before = self.table.highlighted_key
+        self._source = source
+        source.grow(grow)
+        self.table.set_source(source)
+        if self.table.highlighted_key == before:
+            self.post_message(self.ImageHighlighted(self.highlighted))  # the same key, maybe newer data
 
     @on(_Settled)
     def _settled(self, message: _Settled) -> None:
@@ -363,21 +408,21 @@ class ImagesPane(TablePane):
         message.stop()
         if message.generation != self._generation:
             return
-        self._placements = message.rows.placements
         self._grouped = True
-        self.table.set_rows(message.rows.rows)
+        self._source = ImageRowSource(message.listing, self._now, message.groups)
+        self.table.set_source(self._source)  # the cursor stays on its image (or posts RowHighlighted)
         self.update_title()
 
     @on(VirtualTable.RowHighlighted)
     def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         event.stop()
-        summary = None if event.key is None else self._summaries.get(digest_of_key(event.key))
+        summary = None if event.key is None else self._summary(event.key)
         self.post_message(self.ImageHighlighted(summary))
 
     @on(VirtualTable.RowSelected)
     def _row_selected(self, event: VirtualTable.RowSelected) -> None:
         event.stop()
-        summary = self._summaries.get(digest_of_key(event.key))
+        summary = self._summary(event.key)
         if summary is not None:
             self.post_message(self.ImageSelected(summary))
 
@@ -392,7 +437,7 @@ class ImagesPane(TablePane):
 
     def counts_text(self) -> str:
         """Counts images, not rows: a child shown under two indexes is one image."""
-        held = len(self._summaries)
+        held = self.image_count
         shown = self.table.visible_count
         if self.table.filter_query and shown != self.table.row_count:
             return f"{count(shown)} of {count(held)}"

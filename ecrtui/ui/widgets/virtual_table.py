@@ -1,10 +1,11 @@
 """A virtual table: a Line-API ``ScrollView`` that renders only the rows on screen.
 
 Textual's ``DataTable`` builds every row up front (about 13 s with the UI frozen at 100,000 rows, the most images
-an ECR repository may hold). This table keeps rows as light records whose cells may be formatted only when
-drawn, renders a line only when it is visible (with a small line cache), appends pages without touching rows
-already shown (a sorted page is merged in, not re-sorted), and filters and sorts index arrays rather than the
-rows themselves, so a key press stays cheap while pages keep arriving. Pure helpers live in ``table_layout``.
+an ECR repository may hold). This table holds no rows: it reads them from a ``RowSource`` (``table_model``), asks
+for a ``Row`` only when its line is drawn (with a small line cache), takes in rows appended to the source without
+touching rows already shown (a sorted page is merged in, not re-sorted), and filters and sorts index arrays
+rather than the rows themselves, so a key press stays cheap while pages keep arriving. Pure helpers live in
+``table_layout``.
 
 Everything about *what* a row means (images, repositories) belongs to the panes; this widget knows keys, cells,
 search texts, style names and sort keys.
@@ -13,7 +14,8 @@ search texts, style names and sort keys.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar
+from itertools import compress
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -27,13 +29,15 @@ from textual.strip import Strip
 
 from ecrtui.ui.actions import bindings_for
 from ecrtui.ui.table_layout import fit, layout_columns, merge_sorted
-from ecrtui.ui.table_model import ROW_STYLES, Column, Row, SortOption
-from ecrtui.ui.text_filter import Matcher, compile_query, filter_indices
+from ecrtui.ui.table_model import ROW_STYLES, Column, Row, RowList, RowSource, SortOption
+from ecrtui.ui.text_filter import Matcher, compile_query
 
 __all__ = [
     "ROW_STYLES",
     "Column",
     "Row",
+    "RowList",
+    "RowSource",
     "SortOption",
     "TableMessage",
     "VirtualTable",
@@ -165,11 +169,9 @@ class VirtualTable(ScrollView, can_focus=True):
         """Where cursor keys pressed before the first rows arrived asked to go (applied when rows come)."""
         self._sort_options: tuple[SortOption, ...] = tuple(sort_options)
         self._sort_position = 0 if self._sort_options else -1
-        self._rows: list[Row] = []
-        self._search: list[str] = []
-        self._positions: dict[str, int] = {}
-        self._sort_keys: list[Any] = []
-        """Sort key of each row (by row index) under the current order."""
+        self._source: RowSource = RowList()
+        self._held = 0
+        """Rows of the source the table has taken in (a source may grow before the table is told)."""
         self._order: list[int] = []
         """Every row index in display order, filter aside."""
         self._flags = bytearray()
@@ -190,9 +192,14 @@ class VirtualTable(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ read-only state
 
     @property
+    def source(self) -> RowSource:
+        """Where the rows come from."""
+        return self._source
+
+    @property
     def row_count(self) -> int:
         """Rows held, whether or not the filter shows them."""
-        return len(self._rows)
+        return self._held
 
     @property
     def visible_count(self) -> int:
@@ -202,7 +209,8 @@ class VirtualTable(ScrollView, can_focus=True):
     @property
     def visible_keys(self) -> list[str]:
         """Keys in display order (a copy: O(n), for tests and exports, not for rendering)."""
-        return [self._rows[index].key for index in self._view]
+        key = self._source.key
+        return [key(index) for index in self._view]
 
     @property
     def cursor(self) -> int:
@@ -214,7 +222,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Key of the row under the cursor."""
         if not self._view:
             return None
-        return self._rows[self._view[self._cursor]].key
+        return self._source.key(self._view[self._cursor])
 
     @property
     def filter_query(self) -> str:
@@ -239,8 +247,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def get_row(self, key: str) -> Row | None:
         """The row with this key, if held."""
-        position = self._positions.get(key)
-        return None if position is None else self._rows[position]
+        position = self._source.index_of(key)
+        return None if position is None else self._source.row(position)
 
     # ------------------------------------------------------------------ commands from the owner
 
@@ -259,10 +267,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         """Drop every row, the filter result and the marks (the query and sort order stay)."""
-        self._rows = []
-        self._search = []
-        self._positions = {}
-        self._sort_keys = []
+        self._source = RowList()
+        self._held = 0
         self._order = []
         self._flags = bytearray()
         self._view = self._order if self._matcher is None else []
@@ -276,26 +282,53 @@ class VirtualTable(ScrollView, can_focus=True):
             self.post_message(self.MarksChanged(self, ()))
 
     def append_rows(self, rows: Iterable[Row]) -> None:
-        """Add a page of rows; unsorted, only rows that land on screen are drawn.
+        """Add a page of ``Row`` objects (the table must be showing a ``RowList``: the default, or ``set_rows``).
 
-        Sorted, the page is merged into the order (binary search per new row, then slice copies) rather than
-        re-sorting every row, so a page costs about the same at 100,000 rows as at 1,000. Rows whose key is
-        already held are ignored (a page may repeat after a retry).
+        Rows whose key is already held are ignored (a page may repeat after a retry).
         """
-        start = len(self._rows)
-        for row in rows:
-            if row.key in self._positions:
-                continue
-            self._positions[row.key] = len(self._rows)
-            self._rows.append(row)
-            self._search.append(row.search_text.lower())
-        if len(self._rows) == start:
+        source = self._source
+        if not isinstance(source, RowList):
+            raise TypeError("append_rows needs a RowList source; call source_grew after growing your own")
+        source.extend(rows)
+        self.source_grew()
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Replace every row with these ``Row`` objects (see ``set_source``)."""
+        self.set_source(RowList(rows))
+
+    def set_source(self, source: RowSource) -> None:
+        """Show another source's rows, keeping the cursor on the same key (or at the very top, if it was there)
+        and marks on rows that remain."""
+        at_top = self._cursor == 0 and int(self.scroll_offset.y) == 0
+        keep = None if at_top else self.highlighted_key
+        marks_before = tuple(self._marked)
+        self._source = source
+        self._held = len(source)
+        self._marked = {key: None for key in marks_before if source.index_of(key) is not None}
+        self._rebuild_order()
+        self._rebuild_view(keep)
+        if tuple(self._marked) != marks_before:
+            self.post_message(self.MarksChanged(self, tuple(self._marked)))
+
+    def source_grew(self) -> None:
+        """Take in the rows the source gained since the table last looked; only rows that land on screen are
+        drawn.
+
+        Sorted, the new rows are merged into the order (binary search per new row, then slice copies) rather
+        than re-sorting every row, so a page costs about the same at 100,000 rows as at 1,000.
+        """
+        start, stop = self._held, len(self._source)
+        if stop <= start:
             return
-        new = range(start, len(self._rows))
+        self._held = stop
+        new = range(start, stop)
         sort = self._current_sort
         matcher = self._matcher
         if matcher is not None:
-            self._flags.extend(1 if matcher(self._search[index]) else 0 for index in new)
+            flags = bytearray(len(new))
+            for index in self._source.select(matcher, new):
+                flags[index - start] = 1
+            self._flags += flags
         if sort is None:
             self._order.extend(new)
             if matcher is None:
@@ -306,7 +339,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 self._view.extend(accepted)
                 self._after_append(len(self._view) - len(accepted))
             return
-        self._sort_keys.extend(sort.key(self._rows[index]) for index in new)
+        key = self._source.sort_key(sort)
         # At the very top, stay there (the first row is the first in the order, e.g. the newest image);
         # anywhere else, stay on the row the user moved to.
         at_top = self._cursor == 0 and int(self.scroll_offset.y) == 0
@@ -314,9 +347,9 @@ class VirtualTable(ScrollView, can_focus=True):
         first_new = 0
         if sort.reverse:
             self._order.extend(new)
-            self._order.sort(key=self._sort_keys.__getitem__, reverse=True)
+            self._order.sort(key=key, reverse=True)
         else:
-            self._order, first_new = merge_sorted(self._order, new, self._sort_keys.__getitem__)
+            self._order, first_new = merge_sorted(self._order, new, key)
         if matcher is None:
             self._view = self._order
             if first_new > self._cursor and first_new >= int(self.scroll_offset.y) + self.size.height:
@@ -327,40 +360,16 @@ class VirtualTable(ScrollView, can_focus=True):
             self._view = [index for index in self._order if self._flags[index]]
         else:
             return
-        self._line_cache.clear()
+        # The line cache stays: it is keyed by row index, and rows already held did not change, only moved.
         self._restore_cursor(keep)
         self._after_change()
 
-    def set_rows(self, rows: Iterable[Row]) -> None:
-        """Replace every row, keeping the cursor on the same key (or at the very top, if it was there) and
-        marks on rows that remain."""
-        at_top = self._cursor == 0 and int(self.scroll_offset.y) == 0
-        keep = None if at_top else self.highlighted_key
-        marks_before = tuple(self._marked)
-        self._rows = []
-        self._search = []
-        self._positions = {}
-        for row in rows:
-            if row.key in self._positions:
-                continue
-            self._positions[row.key] = len(self._rows)
-            self._rows.append(row)
-            self._search.append(row.search_text.lower())
-        self._marked = {key: None for key in marks_before if key in self._positions}
-        self._rebuild_order()
-        self._rebuild_view(keep)
-        if tuple(self._marked) != marks_before:
-            self.post_message(self.MarksChanged(self, tuple(self._marked)))
-
     def update_row(self, row: Row) -> None:
-        """Replace one row in place (same key), e.g. when a count becomes known."""
-        position = self._positions.get(row.key)
-        if position is None:
+        """Replace one row in place (same key), e.g. when a count becomes known (``RowList`` sources only)."""
+        source = self._source
+        if not isinstance(source, RowList) or not source.replace(row):
             return
-        self._rows[position] = row
-        self._search[position] = row.search_text.lower()
-        sort = self._current_sort
-        if self._matcher is not None or (sort is not None and sort.key(row) != self._sort_keys[position]):
+        if self._matcher is not None or self._current_sort is not None:
             keep = self.highlighted_key
             self._rebuild_order()
             self._rebuild_view(keep)
@@ -410,7 +419,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def move_cursor_to_key(self, key: str) -> bool:
         """Put the cursor on the row with this key; ``False`` if it is filtered out or absent."""
-        index = self._positions.get(key)
+        index = self._source.index_of(key)
         if index is None:
             return False
         try:
@@ -424,7 +433,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """Mark or unmark one row."""
         if key in self._marked:
             del self._marked[key]
-        elif key in self._positions:
+        elif self._source.index_of(key) is not None:
             self._marked[key] = None
         else:
             return
@@ -565,11 +574,11 @@ class VirtualTable(ScrollView, can_focus=True):
             return Strip.blank(width, self._base_style)
         index = self._view[position]
         is_cursor = position == self._cursor
-        is_marked = bool(self._marked) and self._rows[index].key in self._marked
+        is_marked = bool(self._marked) and self._source.key(index) in self._marked
         cache_key = (index, width, is_cursor, is_marked)
         strip = self._line_cache.get(cache_key)
         if strip is None:
-            strip = self._render_row(self._rows[index], width, is_cursor, is_marked)
+            strip = self._render_row(self._source.row(index), width, is_cursor, is_marked)
             self._line_cache.set(cache_key, strip)
         return strip
 
@@ -586,7 +595,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def _render_message(self, width: int) -> Strip:
         if self._loading:
             text = " Loading…"
-        elif self._query and self._rows:
+        elif self._query and self._held:
             text = f" No rows match {self._query!r} (esc clears the filter)"
         else:
             text = f" {self.empty_text}"
@@ -664,11 +673,10 @@ class VirtualTable(ScrollView, can_focus=True):
         """Sort keys and display order of every row (filter-independent, so filtering never re-sorts)."""
         sort = self._current_sort
         if sort is None:
-            self._sort_keys = []
-            self._order = list(range(len(self._rows)))
+            self._order = list(range(self._held))
             return
-        self._sort_keys = [sort.key(row) for row in self._rows]
-        self._order = sorted(range(len(self._rows)), key=self._sort_keys.__getitem__, reverse=sort.reverse)
+        key = self._source.sort_key(sort)
+        self._order = sorted(range(self._held), key=key, reverse=sort.reverse)
 
     def _rebuild_view(self, keep: str | None) -> None:
         """Apply the filter to the order, then put the cursor back on ``keep``."""
@@ -677,12 +685,16 @@ class VirtualTable(ScrollView, can_focus=True):
             self._flags = bytearray()
             self._view = self._order
         else:
-            matched = filter_indices(self._search, matcher, range(len(self._rows)))
-            flags = bytearray(len(self._rows))
+            matched = self._source.select(matcher, range(self._held))
+            flags = bytearray(self._held)
             for index in matched:
                 flags[index] = 1
             self._flags = flags
-            self._view = matched if self._current_sort is None else [i for i in self._order if flags[i]]
+            self._view = (
+                matched
+                if self._current_sort is None
+                else list(compress(self._order, map(flags.__getitem__, self._order)))
+            )
         self._invalidate()
         self._restore_cursor(keep)
         self._after_change()
@@ -690,7 +702,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def _restore_cursor(self, keep: str | None) -> None:
         position = 0
         if keep is not None:
-            index = self._positions.get(keep)
+            index = self._source.index_of(keep)
             if index is not None:
                 try:
                     position = self._view.index(index)
@@ -717,19 +729,28 @@ class VirtualTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         """Resize the scrollable area; skip the screen-wide layout pass when the scrollbar stays as it is.
 
-        Setting ``virtual_size`` normally re-lays out the whole screen (tens of milliseconds on a big terminal);
-        a page append only changes the scrollbar's thumb, so update the scrollbar directly unless it must
-        appear or disappear.
+        Setting ``virtual_size`` re-lays out the whole screen (tens of milliseconds on a big terminal, on every
+        page of a load); when the scrollbar was shown and stays shown only its thumb changes, so the size is set
+        without the layout (``set_reactive``) and the scrollbar told directly, through public attributes.
         """
         size = Size(self.scrollable_content_region.width, len(self._view) + 1)
         if size == self.virtual_size:
             return
         needs_scrollbar = size.height > self.container_size.height
-        if self.is_mounted and self.virtual_size.height and needs_scrollbar == self.show_vertical_scrollbar:
-            self.set_reactive(VirtualTable.virtual_size, size)
-            self._scroll_update(size)
-        else:
+        if (
+            not self.is_mounted
+            or not self.virtual_size.height
+            or needs_scrollbar != self.show_vertical_scrollbar
+        ):
             self.virtual_size = size
+        elif not needs_scrollbar or not self.styles.scrollbar_size_vertical:
+            self.set_reactive(VirtualTable.virtual_size, size)
+        else:
+            shrinking = size.height < self.virtual_size.height
+            self.set_reactive(VirtualTable.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            if shrinking and self.scroll_offset.y > self.max_scroll_y:
+                self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def _scroll_to_cursor(self) -> None:
         rows_on_screen = max(1, self.scrollable_content_region.height - 1)
