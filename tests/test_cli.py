@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,19 +24,16 @@ def run(
     )
 
 
-def test_help_is_fast_and_loads_no_textual_or_boto3() -> None:
+def test_help_loads_no_textual_boto3_or_moto() -> None:
     code = (
         "import sys\n"
         "from ecrtui.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit as e:\n    code = e.code\n"
         "print('EXIT', code, 'textual' in sys.modules, 'boto3' in sys.modules, 'moto' in sys.modules)\n"
     )
-    started = time.perf_counter()
     result = run(code)
-    elapsed = time.perf_counter() - started
     assert "--demo" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "EXIT 0 False False False"
-    assert elapsed < 5, f"--help took {elapsed:.2f}s"
 
 
 def test_unknown_profile_exits_2_with_one_line(tmp_path: Path) -> None:

@@ -71,6 +71,13 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         action="store_false",
         help="do not throttle calls above ECR's per-registry quotas (PutImage 10/s, UploadLayerPart 500/s, ...)",
     )
+    net.add_argument(
+        "--rate-limit-scale",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="multiply every quota by F (0 < F <= 1; 0.1: PutImage 1/s), to see throttling on any machine",
+    )
     scale = parser.add_argument_group("scale seeding (benchmarks)")
     scale.add_argument("--scale-repos", type=int, default=0, metavar="N", help="add N repositories")
     scale.add_argument(
@@ -108,6 +115,7 @@ def _options(args: argparse.Namespace) -> Any:
         activation_seconds=args.activation_seconds,
         replication_delay_ms=args.replication_delay_ms,
         rate_limits=args.rate_limits,
+        rate_limit_scale=args.rate_limit_scale,
         scale_layer_mib=args.scale_layer_mib,
         scale_layers=args.scale_layers,
     )

@@ -40,6 +40,8 @@ class SandboxOptions:
     replication_delay_ms: int = 500
     """How long ECR's replication takes: before a push is replicated, and per image of a backfill."""
     rate_limits: bool = True
+    rate_limit_scale: float = 1.0
+    """Multiplies every quota (0.1: PutImage 1 per second): tests that must see throttling on any machine speed."""
     """ECR's per-registry request quotas (PutImage 10/s, ...), answered with ``ThrottlingException``."""
     scale_layer_mib: int = 0
     """Size of each layer of ``scale/large-layer:latest`` (0: no such image)."""
@@ -68,6 +70,8 @@ class SandboxOptions:
             raise OptionError("fail_rate", "must be between 0 and 1")
         if self.scale_repos < 0:
             raise OptionError("scale_repos", "must not be negative")
+        if not 0 < self.rate_limit_scale <= 1:  # also refuses NaN
+            raise OptionError("rate_limit_scale", "must be more than 0 and at most 1")
         if not 0 <= self.activation_seconds <= 3600:  # also refuses NaN
             raise OptionError("activation_seconds", "must be between 0 and 3600")
         if not 0 <= self.replication_delay_ms <= 3_600_000:

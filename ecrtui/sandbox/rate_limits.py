@@ -54,6 +54,11 @@ class RateLimiter:
         self.throttled: dict[str, int] = {}
         """Refusals so far, by operation (what a test or a benchmark reads)."""
 
+    @classmethod
+    def scaled(cls, scale: float = 1.0) -> RateLimiter:
+        """ECR's quotas times ``scale`` (``--rate-limit-scale``: a lower quota makes throttling certain in tests)."""
+        return cls({operation: rate * scale for operation, rate in ECR_RATE_QUOTAS.items()})
+
     def check(self, registry_id: str, region: str, operation: str) -> None:
         """Take one request's token, or refuse the request as ECR would."""
         rate = self._quotas.get(operation)
@@ -63,9 +68,10 @@ class RateLimiter:
         key = (registry_id, region, operation)
         with self._lock:
             bucket = self._buckets.get(key)
+            capacity = max(rate, 1.0)  # one second of requests, and at least one (a scaled quota below 1/s)
             if bucket is None:
-                bucket = self._buckets[key] = _Bucket(rate, now)
-            bucket.tokens = min(rate, bucket.tokens + (now - bucket.updated) * rate)
+                bucket = self._buckets[key] = _Bucket(capacity, now)
+            bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
             bucket.updated = now
             if bucket.tokens >= 1.0 - 1e-9:  # float error: n refills of 1/rate must make a token
                 bucket.tokens -= 1.0

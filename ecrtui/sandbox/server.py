@@ -97,7 +97,9 @@ class Sandbox:
                     url_ttl_seconds=self.options.url_ttl_seconds,
                     token_ttl_seconds=self.options.token_ttl_seconds,
                     activation_seconds=self.options.activation_seconds,
-                    rate_limiter=RateLimiter() if self.options.rate_limits else None,
+                    rate_limiter=RateLimiter.scaled(self.options.rate_limit_scale)
+                    if self.options.rate_limits
+                    else None,
                 )
             )
             ecr_handlers.install()
