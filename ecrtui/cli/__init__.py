@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "archive",
     "restore",
     "audit",
+    "login",
     "replication",
 )
 """Modules of ``ecrtui.cli`` that add a subcommand, in the order ``--help`` lists them."""
