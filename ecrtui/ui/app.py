@@ -44,6 +44,7 @@ from ecrtui.ui.startup import Startup
 from ecrtui.ui.textual_compat import UnhandledErrorHook
 from ecrtui.ui.widgets.header_bar import HeaderBar
 from ecrtui.ui.widgets.registries_pane import RegistriesPane
+from ecrtui.ui.worker_threads import use_daemon_worker_threads
 
 if TYPE_CHECKING:
     from ecrtui.ecr.models import ImageSummary, Repository
@@ -199,6 +200,7 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
         return [self.registries, self.repositories, self.images, self.inspector]
 
     def on_mount(self) -> None:
+        use_daemon_worker_threads()  # quitting never waits for a worker stuck in a network call
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
