@@ -156,7 +156,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         help="Start a scan of the marked or highlighted images",
     ),
     ActionSpec(
-        "manage.create_repository",
+        "manage.create_repo",
         "n",
         "feature('manage.create_repository')",
         "New repository",
@@ -174,7 +174,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         help="Set the repository's tag mutability and exclusion filters",
     ),
     ActionSpec(
-        "manage.resource_tags",
+        "manage.repo_tags",
         "T",
         "feature('manage.resource_tags')",
         "Resource tags",

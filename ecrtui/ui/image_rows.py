@@ -97,7 +97,7 @@ def referrer_children(listing: ImageListing) -> dict[str, list[Child]]:
     """Artifacts that name a ``subject`` image (signatures, SBOMs), grouped by that subject's digest."""
     grouped: dict[str, list[Child]] = {}
     for position, subject in listing.referrers():
-        label = _artifact_label(listing.artifact_media_type(position))
+        label = artifact_label(listing.artifact_media_type(position))
         grouped.setdefault(subject, []).append(Child(listing.digests[position], label))
     return grouped
 
@@ -110,12 +110,25 @@ def index_digests(listing: ImageListing) -> list[str]:
     return [digest for digest, code in zip(listing.digests, listing.states, strict=False) if code in indexes]
 
 
-def _artifact_label(media_type: str | None) -> str:
-    """A short name for an artifact type: ``application/vnd.dev.cosign.artifact.sig.v1+json`` -> ``referrer``."""
+ARTIFACT_LABELS = (
+    ("sig", "signature"),
+    ("notary", "signature"),
+    ("sbom", "sbom"),
+    ("spdx", "sbom"),
+    ("cyclonedx", "sbom"),
+    ("in-toto", "attestation"),
+    ("provenance", "attestation"),
+)
+"""Words in an artifact type and the kind of referrer they name, first match wins."""
+
+
+def artifact_label(media_type: str | None) -> str:
+    """A short name for an artifact type: ``application/vnd.dev.cosign.artifact.sig.v1+json`` -> ``signature``
+    (``referrer`` when the type says nothing known)."""
     if not media_type:
         return "referrer"
     lowered = media_type.lower()
-    for needle, label in (("sig", "signature"), ("sbom", "sbom"), ("spdx", "sbom"), ("cyclonedx", "sbom")):
+    for needle, label in ARTIFACT_LABELS:
         if needle in lowered:
             return label
     return "referrer"

@@ -15,7 +15,7 @@ from ecrtui.ui.actions import ACTIONS, ActionSpec
 
 SCOPE_TITLES = {
     "app": "Everywhere",
-    "manage": "Managing ECR (hidden in read-only mode: the changes)",
+    "manage": "Managing ECR",
     "table": "In a list pane",
     "inspector": "In the inspector",
 }
