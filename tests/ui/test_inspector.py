@@ -22,15 +22,15 @@ from ecrtui.ecr.errors import NotFound
 from ecrtui.ecr.manifests import ImageIndex, ImageManifest, parse_image_config, parse_manifest
 from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ui.widgets.inspector import TAB_IDS, Inspector
-
-DOCUMENT_TABS = TAB_IDS[:5]
-"""The tabs that show the image's own documents (Scan and Referrers ask ECR: see test_manage_inspector)."""
 from ecrtui.ui.widgets.inspector.config_tab import ConfigTab
 from ecrtui.ui.widgets.inspector.layers_tab import LayersTab
 from ecrtui.ui.widgets.inspector.manifest_tab import ManifestTab
 from ecrtui.ui.widgets.inspector.platforms_tab import PlatformsTab
 from ecrtui.ui.widgets.inspector.summary_tab import SummaryTab
 from tests.corpus_data import corpus_bytes
+
+DOCUMENT_TABS = TAB_IDS[:5]
+"""The tabs that show the image's own documents (Scan and Referrers ask ECR: see test_manage_inspector)."""
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 ACCOUNT = "111111111111"

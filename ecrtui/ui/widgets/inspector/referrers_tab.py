@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
-from ecrtui.ecr.details import ChildImage
 from ecrtui.ecr.descriptors import Descriptor
+from ecrtui.ecr.details import ChildImage
 from ecrtui.ecr.refs import short_digest
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.format import human_size
