@@ -23,6 +23,7 @@ from itertools import compress
 from typing import Any
 
 from ecrtui.ecr.listing import ImageListing
+from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ecr.models import ImageIndex, ImageKind, Manifest
 from ecrtui.ui.format import human_size, relative_time, short_digest
 from ecrtui.ui.table_model import Column, Row, SortOption
@@ -97,7 +98,7 @@ def referrer_children(listing: ImageListing) -> dict[str, list[Child]]:
     """Artifacts that name a ``subject`` image (signatures, SBOMs), grouped by that subject's digest."""
     grouped: dict[str, list[Child]] = {}
     for position, subject in listing.referrers():
-        label = artifact_label(listing.artifact_media_type(position))
+        label = referrer_kind(listing.artifact_media_type(position))
         grouped.setdefault(subject, []).append(Child(listing.digests[position], label))
     return grouped
 
@@ -108,30 +109,6 @@ def index_digests(listing: ImageListing) -> list[str]:
     if not indexes:
         return []
     return [digest for digest, code in zip(listing.digests, listing.states, strict=False) if code in indexes]
-
-
-ARTIFACT_LABELS = (
-    ("sig", "signature"),
-    ("notary", "signature"),
-    ("sbom", "sbom"),
-    ("spdx", "sbom"),
-    ("cyclonedx", "sbom"),
-    ("in-toto", "attestation"),
-    ("provenance", "attestation"),
-)
-"""Words in an artifact type and the kind of referrer they name, first match wins."""
-
-
-def artifact_label(media_type: str | None) -> str:
-    """A short name for an artifact type: ``application/vnd.dev.cosign.artifact.sig.v1+json`` -> ``signature``
-    (``referrer`` when the type says nothing known)."""
-    if not media_type:
-        return "referrer"
-    lowered = media_type.lower()
-    for needle, label in ARTIFACT_LABELS:
-        if needle in lowered:
-            return label
-    return "referrer"
 
 
 def _tag_order(tags: tuple[str, ...]) -> str:

@@ -24,7 +24,7 @@ from ecrtui.ecr.details import ChildImage
 from ecrtui.ecr.refs import short_digest
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.format import human_size
-from ecrtui.ui.image_rows import artifact_label
+from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.widgets.inspector.row_table import RowTable
 
@@ -192,7 +192,7 @@ class ReferrersTab(Vertical):
         for number, referrer in enumerate(self._referrers):
             kind = referrer.artifact_type or referrer.media_type
             table.add_row(
-                Text(artifact_label(kind)),
+                Text(referrer_kind(kind)),
                 Text(referrer.artifact_type or "-"),
                 Text(short_digest(referrer.digest)),
                 Text(human_size(referrer.size), justify="right"),

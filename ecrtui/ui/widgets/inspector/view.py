@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ecrtui.ecr.refs import ecr_host
 from ecrtui.ui.format import short_digest
-from ecrtui.ui.image_rows import artifact_label
+from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ui.widgets.inspector.describe import platform_text
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def child_platform(child: ChildImage) -> str:
         if child.is_attestation:
             return "attestation"
         artifact_type = child.descriptor.artifact_type
-        return artifact_label(artifact_type) if artifact_type else "(no platform)"
+        return referrer_kind(artifact_type) if artifact_type else "(no platform)"
     if platform.is_unknown:
         return "unknown/unknown"
     return platform_text(platform.os, platform.architecture, platform.variant, platform.os_version)
