@@ -21,10 +21,10 @@ from textual.worker import get_current_worker
 
 from ecrtui.ecr.descriptors import Descriptor
 from ecrtui.ecr.details import ChildImage
+from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ecr.refs import short_digest
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.format import human_size
-from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.widgets.inspector.row_table import RowTable
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ecr.refs import ecr_host
 from ecrtui.ui.format import short_digest
-from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ui.widgets.inspector.describe import platform_text
 
 if TYPE_CHECKING:
