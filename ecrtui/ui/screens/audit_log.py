@@ -66,7 +66,7 @@ class AuditLogScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body -view", id="audit-body") as body:
             body.border_title = "Audit log"
-            body.border_subtitle = str(self._log.path)
+            body.border_subtitle = "esc closes"
             yield Static("Reading the audit log…", id="audit-status", classes="dialog-hint", markup=False)
             yield DataTable(id="audit-table", cursor_type="row", classes="dialog-table")
             yield Static(id="audit-detail", classes="dialog-detail", markup=False)
