@@ -40,8 +40,8 @@ IMAGE_COLUMNS = (
     Column("pushed", "Pushed", width=14, priority=7),
     Column("pulled", "Last pull", width=14, priority=2),
     Column("kind", "Kind", width=8, priority=4),
-    Column("status", "State", width=9, priority=3),
-    Column("findings", "Findings", width=11, priority=1),
+    Column("status", "State", width=9, priority=2),
+    Column("findings", "Findings", width=11, priority=3),
 )
 """The last two are narrow and give way first when the pane is narrow: ``archived``/``restoring`` (empty for an
 active image; the row's colour says it where the column does not fit), and the last scan's findings as

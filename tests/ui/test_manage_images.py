@@ -273,3 +273,43 @@ async def test_archive_then_restore_shows_archived_then_restoring_until_active(
         await wait_for(pilot, lambda: status() == "ACTIVATING", "restoring")
         await wait_for(pilot, lambda: status() == "ACTIVE", "active again, without pressing r")
     assert [e.action for e in audit_entries(audit_path)] == ["archive", "restore"]
+
+
+@asynctest
+async def test_s_starts_a_scan_and_an_index_is_refused_first(
+    make_rw_app: MakeRwApp, ecr: Any, audit_path: Path, wait_for: WaitFor
+) -> None:
+    name = unique_repository()
+    ecr.create_repository(repositoryName=name)
+    amd = push_image(ecr, name, "scan-amd")
+    index = push_index(ecr, name, [(amd, "amd64")], tag="multi")
+    plain = push_image(ecr, name, "plain", tag="plain")
+    app = make_rw_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_repository(pilot, name, wait_for)
+        await highlight(pilot, app, index.digest, wait_for)
+        await pilot.press("S")
+        review = await wait_screen(pilot, PlanReviewScreen, wait_for)
+        assert "UnsupportedImageTypeException" not in review.text  # the code stays in the audit, not the text
+        assert "an index cannot be scanned (scan its platform images)" in review.text
+        assert review.plan.nothing_to_do
+        await pilot.press("escape")
+        await back_to_browser(pilot, wait_for)
+        await highlight(pilot, app, plain.digest, wait_for)
+        await pilot.press("S")
+        review = await wait_screen(pilot, PlanReviewScreen, wait_for)
+        assert review.plan.title == f"Scan 1 image in {name}"
+        await pilot.press("enter")  # a scan loses nothing: the focus is on Scan
+        await back_to_browser(pilot, wait_for)
+        await wait_for(
+            pilot,
+            lambda: (
+                app.image is not None
+                and app.image.digest == plain.digest
+                and app.image.scan_status is not None
+            ),
+            "the listing shows the scan",
+        )
+    assert [(e.action, e.target) for e in audit_entries(audit_path)] == [
+        ("start-scan", f"{name}@{plain.digest}")
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -60,7 +61,7 @@ class AuditLogScreen(Dialog[None]):
         return list(self._entries)
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[Text]:
         return self.query_one("#audit-table", DataTable)
 
     def compose(self) -> ComposeResult:
@@ -84,15 +85,15 @@ class AuditLogScreen(Dialog[None]):
         self._entries = message.entries
         table = self.table
         for index, entry in enumerate(self._entries):
-            table.add_row(
+            cells = (
                 f"{entry.time:%Y-%m-%d %H:%M:%S}",
                 entry.profile or "-",
                 f"{entry.account}/{entry.region}",
                 entry.action,
                 short_target(entry.target),
                 entry.result,
-                key=str(index),
             )
+            table.add_row(*map(Text, cells), key=str(index))  # Text: a result is never read as markup
         status = self.query_one("#audit-status", Static)
         if not self._entries:
             status.update("No changes recorded yet.")

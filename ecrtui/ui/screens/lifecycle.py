@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -37,7 +38,7 @@ __all__ = ["NO_LIFECYCLE_TEXT", "LifecycleScreen", "LifecycleSource"]
 NO_LIFECYCLE_TEXT = (
     "No lifecycle policy: ECR never expires or archives the images of this repository by itself."
 )
-RULE_COLUMNS = ("Rule", "Selects", "When", "Then", "Images now", "Description")
+RULE_COLUMNS = ("Rule", "Then", "Images now", "Selects", "When", "Description")
 IMAGE_COLUMNS = ("Action", "Tags", "Digest", "Pushed", "Storage")
 
 
@@ -109,11 +110,11 @@ class LifecycleScreen(Dialog[None]):
         return str(self.query_one("#lifecycle-status", Static).content)
 
     @property
-    def rules_table(self) -> DataTable[str]:
+    def rules_table(self) -> DataTable[Text]:
         return self.query_one("#lifecycle-rules", DataTable)
 
     @property
-    def images_table(self) -> DataTable[str]:
+    def images_table(self) -> DataTable[Text]:
         return self.query_one("#lifecycle-images", DataTable)
 
     def compose(self) -> ComposeResult:
@@ -173,15 +174,8 @@ class LifecycleScreen(Dialog[None]):
         table.clear()
         for rule in self._rules:
             count = "…" if self._preview is None else str(len(self._preview.by_rule(rule.priority)))
-            table.add_row(
-                str(rule.priority),
-                rule.selection_text,
-                rule.condition_text,
-                rule.action_text,
-                count,
-                rule.description,
-                key=str(rule.priority),
-            )
+            cells = (rule.action_text, count, rule.selection_text, rule.condition_text, rule.description)
+            table.add_row(Text(str(rule.priority)), *map(Text, cells), key=str(rule.priority))
         table.move_cursor(row=min(row, max(len(self._rules) - 1, 0)))
 
     @on(_Preview)
@@ -213,14 +207,14 @@ class LifecycleScreen(Dialog[None]):
         table.clear()
         now = self._clock()
         for number, result in enumerate(results):
-            table.add_row(
+            cells = (
                 action_text(result),
                 ", ".join(result.tags) or "<untagged>",
                 short_digest(result.digest),
                 relative_time(result.pushed_at, now),
                 (result.storage_class or "STANDARD").lower(),
-                key=str(number),
             )
+            table.add_row(*map(Text, cells), key=str(number))
 
     @on(DataTable.RowHighlighted, "#lifecycle-rules")
     def _rule_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -139,6 +139,19 @@ class PlanReviewScreen(Dialog["Plan | None"]):
         confirm.display = not plan.nothing_to_do or self._forced is not None
         confirm.disabled = not self.can_confirm
         self.query_one("#review-no", Button).label = "Close" if plan.nothing_to_do else "Cancel"
+        self.query_one("#review-body").border_subtitle = self._keys_hint()
+
+    def _keys_hint(self) -> str:
+        """The keys that answer, under the box."""
+        plan = self._plan
+        label = CONFIRM_LABELS.get(plan.action, "Confirm").lower()
+        if self._forced is not None and plan.nothing_to_do:
+            return "space: force · esc: close"
+        if plan.nothing_to_do:
+            return "esc: close"
+        if plan.confirm_word is not None:
+            return f"type {plan.confirm_word}, then enter: {label} · esc: cancel"
+        return f"y: {label} · esc: cancel"
 
     @on(Checkbox.Changed, "#review-force")
     def _force_changed(self, event: Checkbox.Changed) -> None:

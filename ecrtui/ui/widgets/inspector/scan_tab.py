@@ -92,7 +92,8 @@ def counts_line(findings: ScanFindings) -> Content:
     for severity in SEVERITY_ORDER:
         number = counts.get(severity)
         if number:
-            parts += [(f"{severity} {number}", severity_style(severity)), "  "]
+            style = severity_style(severity)
+            parts += [(f"{severity} {number}", style) if style else f"{severity} {number}", "  "]
     if not any(counts.values()):
         parts.append(("no findings", "$text-success"))
     if findings.enhanced:
