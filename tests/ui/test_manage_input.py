@@ -29,7 +29,7 @@ def test_tag_and_name_problems_are_the_data_layers_words() -> None:
 def test_filters_are_split_on_commas_and_spaces_and_checked() -> None:
     assert parse_filters("latest, dev-*  release-*,latest") == ("latest", "dev-*", "release-*")
     assert parse_filters("  ") == ()
-    with pytest.raises(InvalidInput, match="contains a space|contains '/'"):
+    with pytest.raises(InvalidInput, match="contains '/'"):
         parse_filters("a/b")
     with pytest.raises(InvalidInput, match="at most 5"):
         parse_filters("a b c d e f")
