@@ -155,13 +155,18 @@ class ManageController(Controller):
         return service, self.manager(service)
 
     def _images(self, *, marked: bool = True) -> tuple[Repository, list[ImageSummary], bool] | None:
-        """The open repository and the images a key acts on: the marked ones, else the highlighted one (keys
-        that act on images apply in the Images pane and the inspector)."""
+        """The open repository and the images a key acts on: the marked ones, else the highlighted one; in the
+        inspector, the platform or referrer opened there (keys that act on images apply in the Images pane and
+        the inspector)."""
         app = self.app
-        if app.pane_focus.index() not in (IMAGES_PANE, INSPECTOR):
+        focus = app.pane_focus.index()
+        if focus not in (IMAGES_PANE, INSPECTOR):
             app.notify("Go to the Images pane first", title="No image", severity="warning")
             return None
         repository = app.repository
+        opened = app.inspector.details if focus == INSPECTOR and app.inspector.depth > 1 else None
+        if opened is not None and repository is not None:
+            return repository, [opened.summary], False  # a platform or referrer opened in the inspector
         chosen = app.images.marked_images if marked and app.panes_ready else []
         if chosen and repository is not None:
             return repository, chosen, True

@@ -171,6 +171,13 @@ async def test_the_referrers_tab_lists_signatures_and_opens_one_in_place(
         assert details is not None
         assert details.summary.digest == first
         assert str(details.manifest.kind) == "artifact"
+        await pilot.press(
+            "d"
+        )  # in the inspector, a key acts on what it opened (reviewed, never confirmed here)
+        review = await wait_screen(pilot, PlanReviewScreen, wait_for)
+        assert [i.digest for i in review.plan.images] == [first]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await back_to_browser(pilot, wait_for)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.inspector.depth == 1, "back to the image")
         assert app.inspector.active_tab == "tab-referrers"
