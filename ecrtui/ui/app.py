@@ -112,16 +112,10 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
         """Moves the focus between the panes."""
         self.jobs = JobsController(self)
         """Copies and replications: App-owned workers, one board, the jobs panel's model."""
-        self.feature_controllers: dict[str, Controller] = {
-            "jobs": self.jobs,
-            "manage": ManageController(self),
-        }
+        manage = ManageController(self)  # the management keys, their reviews and views (``manage.py``)
+        self.feature_controllers: dict[str, Controller] = {"jobs": self.jobs, "manage": manage}
         """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
-        self._controllers: list[Controller] = [
-            self.startup,
-            self.sessions,
-            *self.feature_controllers.values(),
-        ]
+        self._controllers: list[Controller] = [self.startup, self.sessions, self.jobs, manage]
         self._panes_ready = False
 
     # Layout ----------------------------------------------------------------------------------------------

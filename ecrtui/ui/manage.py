@@ -16,20 +16,19 @@ waits for them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ecrtui.ui.controller import Controller, ControllerMessage
+from ecrtui.ui.manage_flow import Affected, ChangeFlow
 from ecrtui.ui.messages import EcrFailed
-from ecrtui.ui.restore_watch import RestoreWatch
 
 if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr
     from ecrtui.ecr.models import ImageSummary, Repository
-    from ecrtui.manage import AuditLog, Manager, Outcome, Plan
+    from ecrtui.manage import AuditLog, Manager
     from ecrtui.ui.app import EcrTuiApp
 
-__all__ = ["CHANGES", "Affected", "ManageController"]
+__all__ = ["CHANGES", "ManageController"]
 
 T = TypeVar("T")
 
@@ -53,25 +52,6 @@ INSPECTOR = 3
 """``PaneFocus.index`` of the panes the keys act in."""
 
 
-@dataclass(frozen=True)
-class Affected:
-    """What a change touched, so the right listings are loaded again once it is done."""
-
-    images_of: Repository | None = None
-    """A repository whose images changed (reloaded if the Images pane shows it)."""
-    leaving: tuple[tuple[str, str], ...] = ()
-    """``(target, digest)`` of images that go away when that target of the change succeeds (the cursor moves off
-    them first)."""
-    marked: bool = False
-    """The change was made to the marked images: the marks are cleared once it succeeded."""
-    repositories: bool = False
-    """The registry's repositories changed (created, deleted, settings)."""
-    gone: str | None = None
-    """A repository that was deleted (the Images pane empties if it showed it)."""
-    restoring: bool = False
-    """The change restores images: those it restored are watched until they are ACTIVE."""
-
-
 class ManageController(Controller):
     """Image and repository changes, the policy, lifecycle and audit views, and the login and pull lines."""
 
@@ -89,8 +69,8 @@ class ManageController(Controller):
         """Where changes are recorded (None: the user's audit log, ``ecrtui.manage.default_audit_path``);
         tests give their own."""
         self._managers: dict[int, Manager] = {}
-        self.restores = RestoreWatch(self)
-        """Restores started here, watched until their images are ACTIVE."""
+        self.flow = ChangeFlow(self)
+        """Review, execution, outcome and refresh of every change (``manage_flow.py``)."""
 
     # -- what applies ---------------------------------------------------------------------------------------------
 
@@ -143,7 +123,7 @@ class ManageController(Controller):
             message.then(message.value)
 
     def stop(self) -> None:
-        self.restores.stop()
+        self.flow.stop()
 
     # -- targets ----------------------------------------------------------------------------------------------------
 
@@ -204,7 +184,7 @@ class ManageController(Controller):
 
         def chosen(tag: str | None) -> None:
             if tag:
-                self.review(
+                self.flow.review(
                     lambda: manager.plan_tag(repository, image, tag),
                     f"planning tag {tag}",
                     Affected(images_of=repository),
@@ -229,7 +209,7 @@ class ManageController(Controller):
         def chosen(tag: str | None) -> None:
             if tag:
                 leaving = ((f"{repository.name}:{tag}", image.digest),) if image.tags == (tag,) else ()
-                self.review(
+                self.flow.review(
                     lambda: manager.plan_untag(repository, image, tag),
                     f"planning the removal of tag {tag}",
                     Affected(images_of=repository, leaving=leaving),
@@ -252,7 +232,7 @@ class ManageController(Controller):
             return
         repository, images, marked = found
         _, manager = session
-        self.review(
+        self.flow.review(
             lambda: manager.plan_delete_images(repository, images),
             f"planning the deletion of images in {repository.name}",
             Affected(
@@ -278,7 +258,7 @@ class ManageController(Controller):
         repository, images, marked = found
         _, manager = session
         plan = manager.plan_archive if archive else manager.plan_restore
-        self.review(
+        self.flow.review(
             lambda: plan(repository, images),
             f"planning to {'archive' if archive else 'restore'} images in {repository.name}",
             Affected(images_of=repository, marked=marked, restoring=not archive),
@@ -292,7 +272,7 @@ class ManageController(Controller):
             return
         repository, images, marked = found
         _, manager = session
-        self.review(
+        self.flow.review(
             lambda: manager.plan_scan(repository, images),
             f"planning scans in {repository.name}",
             Affected(images_of=repository, marked=marked),
@@ -313,7 +293,7 @@ class ManageController(Controller):
 
         def chosen(spec: Any) -> None:
             if spec is not None:
-                self.review(
+                self.flow.review(
                     lambda: manager.plan_create_repository(spec, registry_id),
                     f"planning repository {spec.name}",
                     Affected(repositories=True),
@@ -328,7 +308,7 @@ class ManageController(Controller):
         if repository is None or session is None:
             return
         _, manager = session
-        self.review(
+        self.flow.review(
             lambda: manager.plan_delete_repository(repository),
             f"planning the deletion of {repository.name}",
             Affected(repositories=True, gone=repository.name),
@@ -347,7 +327,7 @@ class ManageController(Controller):
         def chosen(setting: Any) -> None:
             if setting is not None:
                 mutability, filters = setting
-                self.review(
+                self.flow.review(
                     lambda: manager.plan_set_tag_mutability(repository, mutability, filters),
                     f"planning the tag mutability of {repository.name}",
                     Affected(repositories=True),
@@ -369,7 +349,7 @@ class ManageController(Controller):
             def chosen(tags: dict[str, str] | None) -> None:
                 if tags is not None:
                     removed = [key for key in current if key not in tags]
-                    self.review(
+                    self.flow.review(
                         lambda: manager.plan_resource_tags(repository, tags, removed),
                         f"planning the resource tags of {repository.name}",
                         Affected(),
@@ -439,87 +419,3 @@ class ManageController(Controller):
     def _copied(self, text: str, title: str) -> None:
         self.app.copy_to_clipboard(text)  # OSC 52, like ``y``: the token is never part of it
         self.app.notify(text, title=title, markup=False)
-
-    # -- review, execute, report, refresh -------------------------------------------------------------------
-
-    def review(self, build: Callable[[], Plan], context: str, affected: Affected) -> None:
-        """Build a plan in a worker, show it, and execute what the user confirms."""
-        from ecrtui.ui.screens.plan_review import PlanReviewScreen
-
-        def show(plan: Plan) -> None:
-            def answered(confirmed: Plan | None) -> None:
-                if confirmed is not None:
-                    self.execute(confirmed, affected)
-
-            self.app.push_screen(PlanReviewScreen(plan), answered)
-
-        self.fetch(build, show, context)
-
-    def execute(self, plan: Plan, affected: Affected) -> None:
-        """Make the change in a worker; report and refresh on the UI thread."""
-        service = self.app.sessions.current
-        if service is None:
-            return
-        manager = self.manager(service)
-        self.fetch(
-            lambda: manager.execute(plan),
-            lambda outcome: self._done(outcome, affected, service),
-            plan.title,
-        )
-
-    def _done(self, outcome: Outcome, affected: Affected, service: CachedEcr) -> None:
-        from ecrtui.ui.screens.outcome import OutcomeScreen
-
-        if outcome.ok:
-            self.app.notify(outcome.summary(), title=outcome.title, markup=False)
-        else:
-            self.app.push_screen(OutcomeScreen(outcome))
-        succeeded = {item.target for item in outcome.items if item.status == "ok"}
-        self._refresh(affected, service, succeeded)
-        if affected.restoring and affected.images_of is not None:
-            restoring = [target.rpartition("@")[2] for target in succeeded]
-            if restoring:
-                self.restores.watch(service, affected.images_of, restoring)
-
-    def _refresh(self, affected: Affected, service: CachedEcr, succeeded: set[str]) -> None:
-        """Load again what the change touched, keeping the cursor on (or next to) the rows that remain."""
-        app = self.app
-        if not app.panes_ready or app.sessions.current is not service:
-            return
-        registry = app.sessions.registry
-        if affected.repositories and registry is not None:
-            app.repositories.load(service, registry.registry_id, refresh=True)
-        shown = app.repository
-        if affected.gone is not None and shown is not None and shown.name == affected.gone:
-            app.images.clear()
-            app.inspector.clear()
-            app.focus_pane(app.repositories)
-            return
-        if affected.images_of is None or shown is None or not same_repository(shown, affected.images_of):
-            return
-        gone = frozenset(digest for target, digest in affected.leaving if target in succeeded)
-        if gone:
-            self._step_off(gone)
-        if affected.marked and succeeded:
-            app.images.table.clear_marks()
-        self.reload_images(service, shown)
-
-    def _step_off(self, digests: frozenset[str]) -> None:
-        """Put the Images cursor on the nearest row that stays (the reload keeps it there)."""
-        from ecrtui.ui.image_rows import digest_of_key
-        from ecrtui.ui.manage_input import row_after_removal
-
-        table = self.app.images.table
-        keys = table.visible_keys
-        leaving = {key for key in keys if digest_of_key(key) in digests}
-        target = row_after_removal(keys, table.cursor, leaving)
-        if target is not None:
-            table.move_cursor_to_key(target)
-
-    def reload_images(self, service: CachedEcr, repository: Repository) -> None:
-        """List the repository's images again (the rows stay until the new listing is complete)."""
-        self.app.images.load(service, repository)
-
-
-def same_repository(first: Repository, second: Repository) -> bool:
-    return (first.registry_id, first.name) == (second.registry_id, second.name)
