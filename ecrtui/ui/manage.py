@@ -25,7 +25,7 @@ from ecrtui.ui.messages import EcrFailed
 if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr
     from ecrtui.ecr.models import ImageSummary, Repository
-    from ecrtui.manage import AuditLog, Manager
+    from ecrtui.manage import AuditLog, Manager, Plan
     from ecrtui.ui.app import EcrTuiApp
 
 __all__ = ["CHANGES", "ManageController"]
@@ -182,13 +182,14 @@ class ManageController(Controller):
         repository, (image,), _ = found
         _, manager = session
 
+        def plan(tag: str) -> Plan:
+            # The repository as ECR has it now: its tag mutability decides whether the tag may move.
+            fresh = manager.repository(repository.name, repository.registry_id)
+            return manager.plan_tag(fresh, image, tag)
+
         def chosen(tag: str | None) -> None:
             if tag:
-                self.flow.review(
-                    lambda: manager.plan_tag(repository, image, tag),
-                    f"planning tag {tag}",
-                    Affected(images_of=repository),
-                )
+                self.flow.review(lambda: plan(tag), f"planning tag {tag}", Affected(images_of=repository))
 
         self.app.push_screen(TagPromptScreen(repository.name, image), chosen)
 

@@ -313,3 +313,28 @@ async def test_s_starts_a_scan_and_an_index_is_refused_first(
     assert [(e.action, e.target) for e in audit_entries(audit_path)] == [
         ("start-scan", f"{name}@{plain.digest}")
     ]
+
+
+@asynctest
+async def test_a_tag_move_is_judged_on_the_repository_as_ecr_has_it_now(
+    make_rw_app: MakeRwApp, ecr: Any, audit_path: Path, wait_for: WaitFor
+) -> None:
+    """The repository became immutable after the app listed it: the review reads it again and refuses."""
+    name = unique_repository()
+    ecr.create_repository(repositoryName=name)
+    push_image(ecr, name, "first", tag="v1")
+    second = push_image(ecr, name, "second", tag="v2")
+    app = make_rw_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_repository(pilot, name, wait_for)
+        assert app.repository is not None
+        assert app.repository.image_tag_mutability == "MUTABLE"
+        ecr.put_image_tag_mutability(repositoryName=name, imageTagMutability="IMMUTABLE")
+        await highlight(pilot, app, second.digest, wait_for)
+        await pilot.press("t", "v", "1", "enter")
+        review = await wait_screen(pilot, PlanReviewScreen, wait_for)
+        assert review.plan.nothing_to_do
+        assert "cannot move" in review.text
+        await pilot.press("escape")
+        await back_to_browser(pilot, wait_for)
+    assert tags_of(ecr, name, second.digest) == ["v2"]
