@@ -124,10 +124,14 @@ class PageProbe:
         repository_name: str,
         registry_id: str | None = None,
         *,
+        image_status: str | None = None,
         refresh: bool = False,
         cancel: threading.Event | None = None,
     ) -> Iterator[Sequence[ImageSummary]]:
-        for page in self.inner.iter_image_pages(repository_name, registry_id, refresh=refresh, cancel=cancel):
+        pages = self.inner.iter_image_pages(
+            repository_name, registry_id, image_status=image_status, refresh=refresh, cancel=cancel
+        )
+        for page in pages:
             self.page_times.append(time.perf_counter())
             yield page
 

@@ -269,6 +269,7 @@ class MemoryService:
         repository_name: str,
         registry_id: str | None = None,
         *,
+        image_status: str | None = None,
         refresh: bool = False,
         cancel: threading.Event | None = None,
     ) -> Iterator[Sequence[ImageSummary]]:

@@ -127,6 +127,14 @@ async def help_screen(pilot: AppPilot) -> None:
     await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "the help screen")
 
 
+async def delete_review(pilot: AppPilot) -> None:
+    """``d`` on the multi-arch index: the review of the deletion (shown, never confirmed)."""
+    app = await open_image(pilot, MULTIARCH_REPOSITORY, MULTIARCH_TAG)
+    await pilot.press("d")
+    await until(pilot, lambda: type(app.screen).__name__ == "PlanReviewScreen", "the review")
+    await app.workers.wait_for_complete()
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screenshot: a file name, a terminal size and how to get there."""
@@ -144,6 +152,7 @@ SHOTS = (
     Shot("inspector-layers", WIDE, showing(API_REPOSITORY, API_LATEST, 3), "the Layers tab"),
     Shot("index-platforms", WIDE, showing(MULTIARCH_REPOSITORY, MULTIARCH_TAG, 4), "a multi-arch index"),
     Shot("help", WIDE, help_screen, "the ? help screen"),
+    Shot("review-delete", WIDE, delete_review, "d on an index: what a deletion would lose"),
     Shot("small-80x24", SMALL, showing(API_REPOSITORY, API_LATEST), "the 80x24 layout"),
 )
 

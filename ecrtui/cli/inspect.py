@@ -1,16 +1,17 @@
-"""``ecrtui inspect IMAGE [--manifest|--config|--layers] [--json]``: one image, as the inspector shows it.
+"""``ecrtui inspect IMAGE [--manifest|--config|--layers|--referrers] [--json]``: one image, as the inspector shows it.
 
 The default is a summary (URIs, digest, size, times, status, media type, kind, tags, platforms, subject, scan).
 ``--manifest`` prints the exact stored manifest bytes and ``--config`` the exact image config bytes (verified
 against their digests by the data layer, nothing added: piped to ``sha256sum`` they give the digest); ``--layers`` lists the layers with the build step that made each.
-``--json`` prints the summary or the layers as JSON. (Referrers: next release, with ``ListImageReferrers``.)
+``--referrers`` lists the signatures, SBOMs and attestations that name the image as their subject
+(``ListImageReferrers``). ``--json`` prints the summary, the layers or the referrers as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ecrtui.cli.common import (
     EXIT_FAILED,
@@ -25,6 +26,8 @@ from ecrtui.cli.tables import print_table
 
 if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
+    from ecrtui.ecr.transfers import Referrer
+    from ecrtui.manage import ResolvedImage
 
 
 def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -32,7 +35,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "inspect",
         parents=[global_options_parent()],
-        help="show one image: summary, manifest, config or layers",
+        help="show one image: summary, manifest, config, layers or referrers",
         description="Show IMAGE (REPOSITORY:TAG, REPOSITORY@DIGEST or a full image URI). Here --config means the "
         "image config: name a config file before the command (ecrtui --config FILE inspect ...) or with "
         "ECRTUI_CONFIG.",
@@ -43,7 +46,10 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     what.add_argument("--manifest", action="store_true", help="the exact stored manifest")
     what.add_argument("--config", dest="show_config", action="store_true", help="the exact image config")
     what.add_argument("--layers", action="store_true", help="the layers and the steps that made them")
-    parser.add_argument("--json", action="store_true", help="print JSON (summary or layers)")
+    what.add_argument(
+        "--referrers", action="store_true", help="the signatures, SBOMs and attestations naming the image"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON (summary, layers or referrers)")
     parser.set_defaults(run=lambda args: guarded("inspect", lambda: run_inspect(args)))
     return parser
 
@@ -167,12 +173,59 @@ def _platform_hint(details: ImageDetails) -> str:
     return f": inspect a platform, e.g. {details.repository.name}@{images[0].descriptor.digest}"
 
 
+def referrers_json(referrers: list[Referrer]) -> list[dict[str, Any]]:
+    """One object per referrer: what it is (``kind``: signature, sbom, attestation, referrer) and where."""
+    from ecrtui.ecr.mediatypes import referrer_kind
+
+    return [
+        {
+            "digest": r.digest,
+            "kind": referrer_kind(r.artifact_type or r.media_type),
+            "artifact_type": r.artifact_type,
+            "media_type": r.media_type,
+            "size_bytes": r.size,
+            "status": r.status,
+            "annotations": dict(r.annotations),
+        }
+        for r in referrers
+    ]
+
+
+def _print_referrers(image: ResolvedImage, referrers: list[dict[str, Any]], out: TextIO) -> None:
+    import humanize
+
+    if not referrers:
+        print(f"no signatures, SBOMs or attestations name {image.text} as their subject", file=sys.stderr)
+        return
+    rows = [
+        (
+            r["kind"],
+            r["artifact_type"] or "-",
+            humanize.naturalsize(r["size_bytes"]),
+            r["status"],
+            r["digest"],
+        )
+        for r in referrers
+    ]
+    print_table(("KIND", "ARTIFACT TYPE", "SIZE", "STATUS", "DIGEST"), rows, out)
+
+
 def run_inspect(args: argparse.Namespace) -> int:
     from ecrtui.ecr.cache import CachedEcr
     from ecrtui.manage import Manager
 
     ecr = CachedEcr(open_service(args))
     image = Manager(ecr).resolve_image(args.image)
+    if args.referrers:
+        repository = image.repository
+        found = referrers_json(
+            ecr.list_referrers(repository.name, image.summary.digest, repository.registry_id)
+        )
+        if args.json:
+            print_json(found)
+        else:
+            _print_referrers(image, found, sys.stdout)
+        return EXIT_OK
     details = ecr.get_image_details(image.repository, image.summary)
     out = sys.stdout
     if args.manifest:

@@ -29,7 +29,7 @@ from ecrtui.ecr.blobs import verify_digest
 from ecrtui.ecr.content_store import DiskStore, MemoryLru, default_cache_dir
 from ecrtui.ecr.details import ImageDetails, build_image_details
 from ecrtui.ecr.image_counts import ImageCount
-from ecrtui.ecr.images import StorageClass
+from ecrtui.ecr.images import ImageStatusFilter, StorageClass
 from ecrtui.ecr.lifecycle import LifecyclePreview
 from ecrtui.ecr.listing import ImageListing, ImagePage
 from ecrtui.ecr.login import RegistryEndpoint
@@ -39,6 +39,7 @@ from ecrtui.ecr.mutability import TagMutability
 from ecrtui.ecr.replication import ReplicationConfiguration
 from ecrtui.ecr.scans import ScanFindings
 from ecrtui.ecr.service import PAGE_SIZE, CallerIdentity, EcrService, TagStatus
+from ecrtui.ecr.transfers import Referrer
 
 __all__ = ["DEFAULT_LISTING_IMAGES", "CachedEcr", "ListingBudget", "default_cache_dir"]
 
@@ -318,16 +319,25 @@ class CachedEcr:
         registry_id: str | None = None,
         *,
         tag_status: TagStatus | None = None,
+        image_status: ImageStatusFilter | None = None,
         refresh: bool = False,
         cancel: threading.Event | None = None,
         page_size: int = PAGE_SIZE,
     ) -> Iterator[ImagePage]:
-        """Pages of images, replayed from the cached listing within the TTL (views of it, never a copy)."""
+        """Pages of images, replayed from the cached listing within the TTL (views of it, never a copy).
+
+        ``image_status`` ``"ANY"`` lists archived and restoring images too (what the Images pane shows); each
+        filter is a listing of its own."""
         rid = self._rid(registry_id)
         return self._cached_listing(
-            ("images", rid, repository_name, tag_status),
+            ("images", rid, repository_name, tag_status, image_status),
             lambda: self.service.iter_image_pages(
-                repository_name, rid, tag_status=tag_status, cancel=cancel, page_size=page_size
+                repository_name,
+                rid,
+                tag_status=tag_status,
+                cancel=cancel,
+                page_size=page_size,
+                image_status=image_status,
             ),
             refresh,
             cancel,
@@ -396,9 +406,37 @@ class CachedEcr:
         return None if listing is None else list(listing.page(0, len(listing)))
 
     def cached_listing(self, repository_name: str, registry_id: str | None = None) -> ImageListing | None:
-        """The complete, fresh ``ImageListing`` of a repository if cached (shared, not copied), else ``None``."""
-        entry = self._fresh(("images", self._rid(registry_id), repository_name, None))
-        return None if entry is None else entry.value
+        """The complete, fresh ``ImageListing`` of a repository if cached (shared, not copied), else ``None``:
+        the one with every status (the Images pane's) when there is one, else ECR's default (active images)."""
+        rid = self._rid(registry_id)
+        for image_status in ("ANY", None):
+            entry = self._fresh(("images", rid, repository_name, None, image_status))
+            if entry is not None:
+                value: ImageListing = entry.value
+                return value
+        return None
+
+    def list_referrers(
+        self,
+        repository_name: str,
+        subject_digest: str,
+        registry_id: str | None = None,
+        *,
+        refresh: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> list[Referrer]:
+        """The artifacts naming an image as their subject (``ListImageReferrers``), cached until the repository's
+        images change."""
+        rid = self._rid(registry_id)
+        return list(
+            self._cached(
+                ("referrers", rid, repository_name, subject_digest),
+                lambda: tuple(
+                    self.service.list_referrers(repository_name, subject_digest, rid, cancel=cancel)
+                ),
+                refresh,
+            )
+        )
 
     def get_scan_findings(
         self,
@@ -647,7 +685,7 @@ class CachedEcr:
     def _invalidate_repository(self, rid: str, name: str, *, listing_too: bool = False) -> None:
         """Image listings (every tag filter) and scan results of one repository; with ``listing_too`` (the
         repository itself went away) everything about it and the registry's repository listing."""
-        image_keys = {"images", "scan-findings", "lifecycle-preview"}
+        image_keys = {"images", "scan-findings", "lifecycle-preview", "referrers"}
 
         def touches(key: tuple[Any, ...]) -> bool:
             if listing_too and key == ("repositories", rid):
@@ -657,7 +695,7 @@ class CachedEcr:
             return listing_too or key[0] in image_keys
 
         self.invalidate(touches)
-        self._invalidate_keys(("images", rid, name, None))
+        self._invalidate_keys(("images", rid, name, None, None), ("images", rid, name, None, "ANY"))
 
     # -- management (issue 9): archive, scans, lifecycle policies and previews, the login endpoint ------------
 

@@ -40,12 +40,13 @@ class ImageCounts(ServiceBase):
         page_size: int = PAGE_SIZE,
         cancel: threading.Event | None = None,
     ) -> ImageCount | None:
-        """Distinct image digests of a repository (the active ones, as ECR lists by default); ``None`` if
-        cancelled."""
+        """Distinct image digests of a repository, archived and restoring ones included (what the Images pane
+        lists: ECR counts only active images unless asked); ``None`` if cancelled."""
         params: dict[str, Any] = {
             "registryId": self._rid(registry_id),
             "repositoryName": repository_name,
             "maxResults": page_size,
+            "filter": {"imageStatus": "ANY"},
         }
         digests: set[str] = set()
         for _ in range(max_pages):

@@ -230,6 +230,20 @@ class ImageListing:
     def artifact_media_type(self, position: int) -> str | None:
         return self._states[self.states[position]][1]
 
+    def status(self, position: int) -> str:
+        """``ACTIVE``, ``ARCHIVED`` or ``ACTIVATING`` (an image listed without a status is active)."""
+        return self._states[self.states[position]][2] or "ACTIVE"
+
+    @property
+    def statuses(self) -> Sequence[str]:
+        """The image status of each state number (``status(i) == statuses[states[i]]``)."""
+        return [state[2] or "ACTIVE" for state in self._states]
+
+    def severity_counts(self, position: int) -> Mapping[str, int] | None:
+        """Findings per severity of the image's last completed scan (``None``: no findings reported)."""
+        rare = self._rare.get(position)
+        return None if rare is None else rare[2]
+
     def referrers(self) -> Iterator[tuple[int, str]]:
         """``(position, subject digest)`` of every image that names a subject (signatures, SBOMs)."""
         for position, rare in list(self._rare.items()):

@@ -104,3 +104,24 @@ def kind_from_media_types(manifest_media_type: str | None, artifact_media_type: 
             return ImageKind.IMAGE
         return ImageKind.ARTIFACT
     return ImageKind.UNKNOWN
+
+
+REFERRER_KINDS = (
+    ("sig", "signature"),
+    ("notary", "signature"),
+    ("sbom", "sbom"),
+    ("spdx", "sbom"),
+    ("cyclonedx", "sbom"),
+    ("in-toto", "attestation"),
+    ("provenance", "attestation"),
+)
+"""Words in an artifact type and the kind of referrer they name (first match wins)."""
+
+
+def referrer_kind(artifact_type: str | None) -> str:
+    """What a referrer is, from its artifact type: ``application/vnd.dev.cosign.artifact.sig.v1+json`` ->
+    ``signature``, an SPDX or CycloneDX type -> ``sbom``, in-toto -> ``attestation``, else ``referrer``."""
+    if not artifact_type:
+        return "referrer"
+    lowered = artifact_type.lower()
+    return next((kind for needle, kind in REFERRER_KINDS if needle in lowered), "referrer")

@@ -34,6 +34,7 @@ from ecrtui.ui.error_report import one_line
 from ecrtui.ui.feature_keys import FeatureKeys
 from ecrtui.ui.format import image_uri
 from ecrtui.ui.jobs import JobsController
+from ecrtui.ui.manage import ManageController
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.pane_focus import PaneFocus
 from ecrtui.ui.screens.error_log import ErrorLogScreen
@@ -75,7 +76,7 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
 
     CSS_PATH = _css_paths()
     TITLE = "ecrtui"
-    BINDINGS: ClassVar[list[BindingType]] = [*bindings_for("app")]
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings_for("app"), *bindings_for("manage")]
     COMMANDS = App.COMMANDS | {EcrCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
@@ -112,9 +113,10 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
         """Moves the focus between the panes."""
         self.jobs = JobsController(self)
         """Copies and replications: App-owned workers, one board, the jobs panel's model."""
-        self.feature_controllers: dict[str, Controller] = {"jobs": self.jobs}
+        manage = ManageController(self)  # the management keys, their reviews and views (``manage.py``)
+        self.feature_controllers: dict[str, Controller] = {"jobs": self.jobs, "manage": manage}
         """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
-        self._controllers: list[Controller] = [self.startup, self.sessions, self.jobs]
+        self._controllers: list[Controller] = [self.startup, self.sessions, self.jobs, manage]
         self._panes_ready = False
 
     # Layout ----------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ecrtui.config import RegistryEntry
+from ecrtui.ui.manage_palette import manage_commands
 from ecrtui.ui.widgets.registries_pane import entry_name
 
 if TYPE_CHECKING:
@@ -95,4 +96,5 @@ def app_commands(app: EcrTuiApp) -> list[PaletteCommand]:
             PaletteCommand("copy: image URI", "URI with the tag", app.action_copy_uri),
             PaletteCommand("copy: image digest URI", "URI with the digest", app.action_copy_digest),
         ]
+    commands += manage_commands(app)
     return commands

@@ -23,6 +23,7 @@ from itertools import compress
 from typing import Any
 
 from ecrtui.ecr.listing import ImageListing
+from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ecr.models import ImageIndex, ImageKind, Manifest
 from ecrtui.ui.format import human_size, relative_time, short_digest
 from ecrtui.ui.table_model import Column, Row, SortOption
@@ -39,7 +40,18 @@ IMAGE_COLUMNS = (
     Column("pushed", "Pushed", width=14, priority=7),
     Column("pulled", "Last pull", width=14, priority=2),
     Column("kind", "Kind", width=8, priority=4),
+    Column("status", "State", width=9, priority=2),
+    Column("findings", "Findings", width=11, priority=3),
 )
+"""The last two are narrow and give way first when the pane is narrow: ``archived``/``restoring`` (empty for an
+active image; the row's colour says it where the column does not fit), and the last scan's findings as
+``1C 2H 7M 5L`` (critical, high, medium, low)."""
+
+STATUS_TEXT = {"ARCHIVED": "archived", "ACTIVATING": "restoring"}
+"""The State cell of an image that is not active (ECR: ``imageStatus``)."""
+STATUS_STYLE = {"ARCHIVED": "warning", "ACTIVATING": "accent"}
+"""How a row that is not active looks, so it stands out where the State column does not fit."""
+SEVERITY_LETTERS = (("CRITICAL", "C"), ("HIGH", "H"), ("MEDIUM", "M"), ("LOW", "L"))
 
 DIGEST_CHARACTERS = frozenset("sha256:0123456789abcdef")
 """Every character a (lowercase) digest may contain: a term with any other cannot match one."""
@@ -86,7 +98,7 @@ def referrer_children(listing: ImageListing) -> dict[str, list[Child]]:
     """Artifacts that name a ``subject`` image (signatures, SBOMs), grouped by that subject's digest."""
     grouped: dict[str, list[Child]] = {}
     for position, subject in listing.referrers():
-        label = _artifact_label(listing.artifact_media_type(position))
+        label = referrer_kind(listing.artifact_media_type(position))
         grouped.setdefault(subject, []).append(Child(listing.digests[position], label))
     return grouped
 
@@ -97,17 +109,6 @@ def index_digests(listing: ImageListing) -> list[str]:
     if not indexes:
         return []
     return [digest for digest, code in zip(listing.digests, listing.states, strict=False) if code in indexes]
-
-
-def _artifact_label(media_type: str | None) -> str:
-    """A short name for an artifact type: ``application/vnd.dev.cosign.artifact.sig.v1+json`` -> ``referrer``."""
-    if not media_type:
-        return "referrer"
-    lowered = media_type.lower()
-    for needle, label in (("sig", "signature"), ("sbom", "sbom"), ("spdx", "sbom"), ("cyclonedx", "sbom")):
-        if needle in lowered:
-            return label
-    return "referrer"
 
 
 def _tag_order(tags: tuple[str, ...]) -> str:
@@ -123,8 +124,24 @@ def _when(timestamp: float) -> datetime | None:
     return None if math.isnan(timestamp) else datetime.fromtimestamp(timestamp, UTC)
 
 
+def findings_text(counts: Mapping[str, int] | None) -> str:
+    """``1C 2H 7M 5L``: findings per severity, most severe first (informational ones left out), or empty."""
+    if not counts:
+        return ""
+    return " ".join(f"{counts[name]}{letter}" for name, letter in SEVERITY_LETTERS if counts.get(name))
+
+
+def findings_style(counts: Mapping[str, int] | None) -> str:
+    """``error`` with critical or high findings, ``warning`` with medium ones, else dim."""
+    if not counts:
+        return ""
+    if counts.get("CRITICAL") or counts.get("HIGH"):
+        return "error"
+    return "warning" if counts.get("MEDIUM") else "dim"
+
+
 def image_cells(listing: ImageListing, position: int, now: datetime, label: str = "") -> tuple[str, ...]:
-    """The six cells of an image row; ``label`` (already indented) replaces the tags cell for children."""
+    """The cells of an image row; ``label`` (already indented) replaces the tags cell for children."""
     tags = ", ".join(listing.tags[position])
     first = (f"{label} {tags}" if tags else label) if label else (tags or UNTAGGED)
     return (
@@ -134,7 +151,18 @@ def image_cells(listing: ImageListing, position: int, now: datetime, label: str 
         relative_time(_when(listing.pushed[position]), now),
         relative_time(_when(listing.pulled[position]), now),
         listing.kind(position).value,
+        STATUS_TEXT.get(listing.status(position), ""),
+        findings_text(listing.severity_counts(position)),
     )
+
+
+def image_cell_classes(listing: ImageListing, position: int) -> tuple[str, ...]:
+    """Per-cell styles: a dim ``<untagged>``, the findings by their worst severity (empty when plain)."""
+    findings = findings_style(listing.severity_counts(position))
+    untagged = "" if listing.tags[position] else "dim"
+    if not findings:
+        return (untagged,) if untagged else ()
+    return (untagged, "", "", "", "", "", "", findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,9 +301,12 @@ class ImageRowSource:
         label = groups.labels.get(index, "") if groups is not None else ""
         cells = image_cells(listing, image, self._now, label)
         key = self.key(index)
+        status = STATUS_STYLE.get(listing.status(image))
         if label:
-            return Row(key, cells, classes=("dim",))
-        return Row(key, cells, cell_classes=("dim",) if not listing.tags[image] else ())
+            return Row(key, cells, classes=(status or "dim",))
+        return Row(
+            key, cells, classes=(status,) if status else (), cell_classes=image_cell_classes(listing, image)
+        )
 
     def select(self, matcher: Matcher, indices: Iterable[int]) -> list[int]:
         wanted = indices if isinstance(indices, range) else list(indices)
@@ -344,10 +375,13 @@ class ImageRowSource:
         return positions, texts
 
     def _image_hits(self, predicate: Predicate, word: Predicate, term: str, stop: int) -> bytearray:
-        """Per image, whether one term matches its tags, digest or kind (1 or 0); ``word`` is the term's test
-        for one-word texts (digests)."""
+        """Per image, whether one term matches its tags, digest, kind or state (``archived``, ``restoring``)
+        (1 or 0); ``word`` is the term's test for one-word texts (digests)."""
         listing = self.listing
         kinds = {code for code, kind in enumerate(listing.kinds) if predicate(kind.value)}
+        kinds.update(
+            code for code, status in enumerate(listing.statuses) if predicate(STATUS_TEXT.get(status, ""))
+        )
         if kinds and len(kinds) == len(listing.kinds):
             return bytearray(b"\x01") * stop  # every image's kind matches (``image``, ``ima``...)
         hits = bytearray(stop)

@@ -26,11 +26,13 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]
 
 
 def test_every_demo_repository_counts_what_describe_images_lists(demo_sandbox: SandboxProcess) -> None:
-    """Images with several tags count once (ListImages lists one entry per tag)."""
+    """Images with several tags count once (ListImages lists one entry per tag); archived images count too."""
     service = EcrService(session=demo_sandbox.session("demo-dev"))
     client = demo_sandbox.session("demo-dev").client("ecr")
     for name in (seed.API_REPOSITORY, seed.MULTIARCH_REPOSITORY, seed.EMPTY_REPOSITORY):
-        pages = client.get_paginator("describe_images").paginate(repositoryName=name, registryId=DEV)
+        pages = client.get_paginator("describe_images").paginate(
+            repositoryName=name, registryId=DEV, filter={"imageStatus": "ANY"}
+        )
         expected = sum(len(page["imageDetails"]) for page in pages)
         service.reset_call_counts()
         assert service.count_images(name, DEV) == ImageCount(expected, complete=True)

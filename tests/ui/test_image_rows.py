@@ -44,6 +44,8 @@ def summary(
     media_type: str = MANIFEST,
     artifact: str | None = IMAGE_CONFIG,
     subject: str | None = None,
+    status: str | None = None,
+    severities: Mapping[str, int] | None = None,
 ) -> ImageSummary:
     return ImageSummary(
         registry_id="111111111111",
@@ -56,6 +58,9 @@ def summary(
         manifest_media_type=media_type,
         artifact_media_type=artifact,
         subject_digest=subject,
+        status=status,
+        scan_status="COMPLETE" if severities else None,
+        scan_severity_counts=dict(severities or {}),
     )
 
 
@@ -92,13 +97,43 @@ def keys(source: ImageRowSource) -> list[str]:
 def test_top_level_row_cells_and_untagged_dim() -> None:
     source = flat(summary("a", size=12_345_678, days=3), summary("b", tags=("v1", "latest")))
     row = source.row(0)
-    assert row.cell_texts == (UNTAGGED, digest("a")[:19], "12.3 MB", "3 days ago", "never", "image")
+    assert row.cell_texts == (UNTAGGED, digest("a")[:19], "12.3 MB", "3 days ago", "never", "image", "", "")
     assert row.cell_classes == ("dim",)
     tagged = source.row(1)
     assert tagged.cell_texts[0] == "v1, latest"
     assert tagged.cell_classes == ()
     assert source.select(query("latest"), range(2)) == [1]
     assert source.select(query(digest("b")[10:30]), range(2)) == [1]
+
+
+def test_archived_and_restoring_images_are_marked_in_their_state_cell_and_row_style() -> None:
+    source = flat(
+        summary("active", tags=("v2",), status="ACTIVE"),
+        summary("archived", tags=("v1",), status="ARCHIVED"),
+        summary("restoring", status="ACTIVATING"),
+    )
+    active, archived, restoring = (source.row(index) for index in range(3))
+    states = [row.cell_texts[6] for row in (active, archived, restoring)]
+    assert states == ["", "archived", "restoring"]
+    assert (active.classes, archived.classes, restoring.classes) == ((), ("warning",), ("accent",))
+    assert source.select(query("archived"), range(3)) == [1], "the state is found by the filter"
+    assert source.select(query("restoring"), range(3)) == [2]
+    assert source.select(query("v"), range(3)) == [0, 1], "a tag term does not match every state"
+
+
+def test_findings_are_counted_by_severity_and_styled_by_the_worst() -> None:
+    source = flat(
+        summary("none"),
+        summary("high", severities={"HIGH": 2, "MEDIUM": 7, "LOW": 5, "INFORMATIONAL": 3}),
+        summary("medium", tags=("v1",), severities={"MEDIUM": 1}),
+        summary("critical", tags=("v2",), severities={"CRITICAL": 1, "LOW": 4}),
+    )
+    cells = [source.row(index).cell_texts[7] for index in range(4)]
+    assert cells == ["", "2H 7M 5L", "1M", "1C 4L"], "informational findings are left out"
+    assert source.row(0).cell_classes == ("dim",)
+    assert source.row(1).cell_classes[7] == "error"
+    assert source.row(2).cell_classes == ("", "", "", "", "", "", "", "warning")
+    assert source.row(3).cell_classes[7] == "error"
 
 
 def test_a_flat_source_shows_only_what_it_was_grown_to() -> None:

@@ -126,6 +126,7 @@ class FakeService:
         repository_name: str,
         registry_id: str | None = None,
         *,
+        image_status: str | None = None,
         refresh: bool = False,
         cancel: threading.Event | None = None,
     ) -> Iterator[list[ImageSummary]]:

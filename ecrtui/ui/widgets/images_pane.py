@@ -1,6 +1,7 @@
 """The Images pane: every image of one repository, fast at 100,000 images, children grouped under their index.
 
-``load`` starts the pane's exclusive thread worker. It pages through ``DescribeImages``; each page is a view of
+``load`` starts the pane's exclusive thread worker. It pages through ``DescribeImages`` (every status: archived
+and restoring images are listed and marked); each page is a view of
 the repository's ``ImageListing`` (the same object the cache keeps: one copy of the images in the process). The
 worker hands the listing over with its first page; from then on the pane looks at how far it has grown four
 times a second (a timer on the UI thread), so the UI repaints a few times a second, not once per page, and
@@ -21,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual import on, work
 from textual.message import Message
@@ -47,6 +48,9 @@ from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.widgets.table_pane import TablePane
 from ecrtui.ui.widgets.virtual_table import VirtualTable
 
+if TYPE_CHECKING:
+    from ecrtui.ecr.images import ImageStatusFilter
+
 
 class ImageSource(Protocol):
     """What the pane needs from the data layer (``CachedEcr`` provides it)."""
@@ -56,6 +60,7 @@ class ImageSource(Protocol):
         repository_name: str,
         registry_id: str | None = None,
         *,
+        image_status: ImageStatusFilter | None = None,
         refresh: bool = False,
         cancel: threading.Event | None = None,
     ) -> Iterator[Sequence[ImageSummary]]: ...
@@ -297,7 +302,11 @@ class ImagesPane(TablePane):
         complete = False
         try:
             pages = service.iter_image_pages(
-                repository.name, repository.registry_id, refresh=refresh, cancel=worker.cancelled_event
+                repository.name,
+                repository.registry_id,
+                image_status="ANY",  # archived and restoring images too (ECR lists active ones by default)
+                refresh=refresh,
+                cancel=worker.cancelled_event,
             )
             for page in pages:
                 first = listing is None

@@ -1,4 +1,4 @@
-"""The image inspector: Summary, Manifest, Config, Layers and Platforms of one image.
+"""The image inspector: Summary, Manifest, Config, Layers, Platforms, Scan and Referrers of one image.
 
 The inspector owns its load worker (latest selection wins) and a stack of opened images, so a platform child of
 an index can be opened in place and left again with ``esc`` while a breadcrumb shows where you are.
@@ -32,6 +32,8 @@ from ecrtui.ui.widgets.inspector.config_tab import ConfigTab
 from ecrtui.ui.widgets.inspector.layers_tab import LayersTab
 from ecrtui.ui.widgets.inspector.manifest_tab import ManifestTab
 from ecrtui.ui.widgets.inspector.platforms_tab import PlatformsTab
+from ecrtui.ui.widgets.inspector.referrers_tab import ReferrersTab
+from ecrtui.ui.widgets.inspector.scan_tab import ScanTab
 from ecrtui.ui.widgets.inspector.summary_tab import SummaryTab
 from ecrtui.ui.widgets.inspector.view import (
     child_label,
@@ -46,7 +48,15 @@ if TYPE_CHECKING:
     from ecrtui.ecr.details import ChildImage, ImageDetails
     from ecrtui.ecr.models import ImageSummary, Repository
 
-TAB_IDS: tuple[str, ...] = ("tab-summary", "tab-manifest", "tab-config", "tab-layers", "tab-platforms")
+TAB_IDS: tuple[str, ...] = (
+    "tab-summary",
+    "tab-manifest",
+    "tab-config",
+    "tab-layers",
+    "tab-platforms",
+    "tab-scan",
+    "tab-referrers",
+)
 """The inspector tabs in the order ``[`` and ``]`` walk them."""
 
 FOLLOW_DELAY = 0.15
@@ -173,6 +183,10 @@ class Inspector(Vertical, can_focus=True):
                 yield LayersTab()
             with TabPane("Platforms", id="tab-platforms"):
                 yield PlatformsTab()
+            with TabPane("Scan", id="tab-scan"):  # loaded when shown (its own worker)
+                yield ScanTab()
+            with TabPane("Referrers", id="tab-referrers"):
+                yield ReferrersTab()
 
     # Typed accessors -------------------------------------------------------------------------------------
 
@@ -271,7 +285,8 @@ class Inspector(Vertical, can_focus=True):
     def _load_unless_shown(
         self, service: DetailsSource, repository: Repository, summary: ImageSummary
     ) -> None:
-        if not self._stack or self._stack[0].details.summary.digest != summary.digest:
+        """Load unless the image is shown as listed now (a change to its tags or status loads it again)."""
+        if not self._stack or self._stack[0].details.summary != summary:
             self.load(service, repository, summary)
 
     def shown_uri(self, summary: ImageSummary, *, digest_form: bool) -> str | None:
@@ -352,6 +367,8 @@ class Inspector(Vertical, can_focus=True):
             "tab-config": self.query_one(ConfigTab),
             "tab-layers": self.query_one(LayersTab).table,
             "tab-platforms": self.query_one(PlatformsTab).table,
+            "tab-scan": self.query_one(ScanTab).table,
+            "tab-referrers": self.query_one(ReferrersTab).table,
         }
         target = content.get(self.active_tab)
         if target is None or not target.display:
@@ -492,6 +509,11 @@ class Inspector(Vertical, can_focus=True):
         self.post_message(self.ChildSelected(message.child))
         self.open_child(message.child)
 
+    @on(ReferrersTab.ReferrerChosen)
+    def _on_referrer_chosen(self, message: ReferrersTab.ReferrerChosen) -> None:
+        message.stop()
+        self.open_child(message.child)
+
     # Rendering -------------------------------------------------------------------------------------------
 
     def _set_state(self, state: str, message: str) -> None:
@@ -520,6 +542,8 @@ class Inspector(Vertical, can_focus=True):
         self.query_one(ConfigTab).show(details)
         self.query_one(LayersTab).show(details)
         self.query_one(PlatformsTab).show(details)
+        self.query_one(ScanTab).show(details, self._service)
+        self.query_one(ReferrersTab).show(details, self._service)
         self._update_breadcrumb()
         self._set_state("ready", "")
         # Return focus only if nothing else took it meanwhile (hiding the tabs leaves focus nowhere).

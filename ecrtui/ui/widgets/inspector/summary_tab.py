@@ -18,6 +18,7 @@ from ecrtui.ui.widgets.inspector.view import all_warnings, image_uris, platform_
 
 if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
+    from ecrtui.ecr.models import ImageSummary
 
 
 class SummaryTab(ImmediateScroll, VerticalScroll):
@@ -50,6 +51,7 @@ class SummaryTab(ImmediateScroll, VerticalScroll):
             ("Size", _size_text(details)),
             ("Pushed", _when(summary.pushed_at, now)),
             ("Last pull", _when(summary.last_pulled_at, now, never="never pulled")),
+            *_status_facts(summary, now),
             ("Media type", f"{media_type_name(manifest.media_type)} ({manifest.media_type or 'none'})"),
             ("Kind", str(manifest.kind)),
             (
@@ -78,6 +80,16 @@ def _when(moment: datetime | None, now: datetime, never: str = "-") -> str:
     if moment is None:
         return never
     return f"{exact_time(moment)} ({relative_time(moment, now)})"
+
+
+def _status_facts(summary: ImageSummary, now: datetime) -> list[Fact]:
+    """A Status line for an image that is not simply active: archived (since when) or being restored."""
+    if summary.status == "ARCHIVED":
+        since = f" since {_when(summary.last_archived_at, now)}" if summary.last_archived_at else ""
+        return [("Status", Content.styled(f"archived{since}: restore it (A) to pull it", "$text-warning"))]
+    if summary.status == "ACTIVATING":
+        return [("Status", Content.styled("being restored (ACTIVATING, up to 20 minutes)", "$text-accent"))]
+    return []
 
 
 def _size_text(details: ImageDetails) -> str:

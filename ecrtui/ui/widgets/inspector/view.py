@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ecrtui.ecr.mediatypes import referrer_kind
 from ecrtui.ecr.refs import ecr_host
 from ecrtui.ui.format import short_digest
 from ecrtui.ui.widgets.inspector.describe import platform_text
@@ -43,10 +44,14 @@ def image_uris(details: ImageDetails) -> tuple[str | None, str]:
 
 
 def child_platform(child: ChildImage) -> str:
-    """``linux/arm/v7``, ``windows/amd64 (10.0.17763.3650)``, or ``attestation`` text for unknown/unknown."""
+    """``linux/arm/v7``, ``windows/amd64 (10.0.17763.3650)``, ``attestation`` text for unknown/unknown, or what a
+    referrer is (``signature``, ``sbom``) when it has an artifact type and no platform."""
     platform = child.descriptor.platform
     if platform is None:
-        return "attestation" if child.is_attestation else "(no platform)"
+        if child.is_attestation:
+            return "attestation"
+        artifact_type = child.descriptor.artifact_type
+        return referrer_kind(artifact_type) if artifact_type else "(no platform)"
     if platform.is_unknown:
         return "unknown/unknown"
     return platform_text(platform.os, platform.architecture, platform.variant, platform.os_version)
