@@ -81,6 +81,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("app.prev_tab", "left_square_bracket", "previous_tab", "Prev tab", "app", show=False),
     ActionSpec("app.next_tab", "right_square_bracket", "next_tab", "Next tab", "app", show=False),
+    # Copying images and the jobs panel (copy dialog: ``ui/screens/copy_dialog.py``; panel: ``widgets/jobs_panel.py``)
+    ActionSpec(
+        "app.copy_image",
+        "c",
+        "feature('copy.open')",
+        "Copy",
+        "app",
+        help="Copy the image (or the marked images) to another repository, account or region",
+    ),
+    ActionSpec(
+        "app.jobs",
+        "J",
+        "feature('jobs_panel.toggle')",
+        "Jobs",
+        "app",
+        help="Show, focus or hide the jobs panel (copies, backfills, replications)",
+    ),
     # Any list pane (the virtual table)
     ActionSpec("table.down", "down,j", "cursor_down", "Down", "table", show=False),
     ActionSpec("table.up", "up,k", "cursor_up", "Up", "table", show=False),
@@ -113,6 +130,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", help="Cycle the sort order"),
     ActionSpec("table.mark", "space", "toggle_mark", "Mark", "table", show=False, help="Mark images"),
+    # The copy dialog
+    ActionSpec(
+        "copy.start", "ctrl+s", "start", "Start", "copy", help="Start the copy (or the backfill) planned"
+    ),
+    ActionSpec("copy.close", "escape", "close", "Close", "copy", help="Close the dialog; nothing is copied"),
+    # The jobs panel
+    ActionSpec("jobs.down", "down,j", "cursor(1)", "Next job", "jobs", show=False),
+    ActionSpec("jobs.up", "up,k", "cursor(-1)", "Previous job", "jobs", show=False),
+    ActionSpec(
+        "jobs.cancel",
+        "x",
+        "cancel_job",
+        "Cancel job",
+        "jobs",
+        help="Stop the selected job between parts (a backfill is stopped at ECR)",
+    ),
+    ActionSpec("jobs.retry", "r", "retry_job", "Retry", "jobs", help="Run a failed or cancelled job again"),
+    ActionSpec(
+        "jobs.leave", "escape", "leave", "Back", "jobs", show=False, help="Back to the pane you were in"
+    ),
     # The inspector
     ActionSpec(
         "inspector.back",

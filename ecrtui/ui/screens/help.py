@@ -13,7 +13,13 @@ from textual.widgets import Static
 
 from ecrtui.ui.actions import ACTIONS, ActionSpec
 
-SCOPE_TITLES = {"app": "Everywhere", "table": "In a list pane", "inspector": "In the inspector"}
+SCOPE_TITLES = {
+    "app": "Everywhere",
+    "table": "In a list pane",
+    "copy": "In the copy dialog",
+    "jobs": "In the jobs panel",
+    "inspector": "In the inspector",
+}
 
 
 def keys_for(spec: ActionSpec, keymap: Mapping[str, str]) -> list[str]:
