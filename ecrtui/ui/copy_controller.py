@@ -16,13 +16,11 @@ import threading
 from typing import TYPE_CHECKING
 
 from ecrtui.config import RegistryEntry
-from ecrtui.ecr.errors import Cancelled, EcrError
 from ecrtui.ecr.refs import InvalidReference, check_repository_name, check_tag
 from ecrtui.jobs.model import JobKind, JobOutcome, JobRunner, JobSnapshot
 from ecrtui.ui.controller import Controller, ControllerMessage
 from ecrtui.ui.copy_preview import CopyForm, CopyPreview, ReplicationOffer, Route, result_summary
 from ecrtui.ui.format import short_digest
-from ecrtui.ui.screens.copy_dialog import CopyDialog
 from ecrtui.ui.widgets.registries_pane import entry_key, entry_name
 
 if TYPE_CHECKING:
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
     from ecrtui.ecr.models import ImageSummary
     from ecrtui.jobs.events import ProgressCallback
     from ecrtui.ui.app import EcrTuiApp
+    from ecrtui.ui.screens.copy_dialog import CopyDialog
 
 __all__ = ["CopyController"]
 
@@ -94,6 +93,10 @@ class CopyController(Controller):
         if len({image.repository_name for image in images}) > 1:
             app.notify("Mark images of one repository", title="Copy", severity="warning")
             return
+        from ecrtui.ui.screens.copy_dialog import (
+            CopyDialog,
+        )  # its widgets load on first use, not before the first frame
+
         entries = app.registries.entries
         own = entry_key(registry)
         default = next((entry for entry in entries if entry_key(entry) != own), registry)
@@ -146,6 +149,7 @@ class CopyController(Controller):
     ) -> None:
         """Worker: one plan per image (the engine's reads), the index's platforms, and ECR's replication offer."""
         from ecrtui.copy import CopyRequest, PlatformSpec, Side
+        from ecrtui.ecr.errors import Cancelled, EcrError
 
         try:
             registry_id = form.destination.registry_id or destination.service.account_id
@@ -307,6 +311,7 @@ def _replication_offer(
     source: CachedEcr, form: CopyForm, region: str, registry_id: str
 ) -> ReplicationOffer | None:
     """ECR's replication rules already send the source repository to this destination (same name): offer it."""
+    from ecrtui.ecr.errors import EcrError
     from ecrtui.ecr.replication import ReplicationDestination
 
     repository = form.images[0].repository_name

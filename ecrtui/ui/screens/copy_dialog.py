@@ -170,6 +170,16 @@ class CopyDialog(ModalScreen[bool]):
     # -- the form -------------------------------------------------------------------------------------------
 
     @property
+    def preview(self) -> CopyPreview | None:
+        """The plan shown now (None while planning, or when it could not be made)."""
+        return self._preview
+
+    @property
+    def failure(self) -> str | None:
+        """Why there is no plan (a bad tag, a registry that cannot be opened), if that is the case."""
+        return self._failure
+
+    @property
     def route(self) -> Route:
         """Through this machine, unless ECR's replication was chosen (only offered when it applies)."""
         offered = self._preview is not None and self._preview.replication is not None
