@@ -88,7 +88,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "feature('copy.open')",
         "Copy",
         "app",
-        help="Copy the image (or the marked images) to another repository, account or region",
+        help="Copy the image (or the marked ones) elsewhere",
     ),
     ActionSpec(
         "app.jobs",
@@ -96,7 +96,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "feature('jobs_panel.toggle')",
         "Jobs",
         "app",
-        help="Show, focus or hide the jobs panel (copies, backfills, replications)",
+        help="Show, focus or hide the jobs panel",
     ),
     # Any list pane (the virtual table)
     ActionSpec("table.down", "down,j", "cursor_down", "Down", "table", show=False),

@@ -82,8 +82,12 @@ class JobsPanel(Widget, can_focus=True):
         self._pending = None
         self._last_redraw = self._clock()
         self.redraws += 1
+        known = {s.id for s in self.shown}
         self.shown = self._latest
-        if self._selected not in {s.id for s in self.shown}:
+        started = [s.id for s in self.shown if s.id not in known]
+        if started:
+            self._selected = started[-1]  # the job just started is the one the user wants to see
+        elif self._selected not in {s.id for s in self.shown}:
             self._selected = self.shown[-1].id if self.shown else None
         self._update_titles()
         self.refresh()
