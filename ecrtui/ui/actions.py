@@ -53,6 +53,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "app.errors", "exclamation_mark", "show_errors", "Errors", "app", show=False, help="Error log"
     ),
+    # Copying images and the jobs panel (``ui/copy_controller.py``, ``ui/jobs_view.py``); early in the list, so the
+    # footer shows them even at 80 columns
+    ActionSpec(
+        "app.copy_image",
+        "c",
+        "feature('copy.open')",
+        "Copy",
+        "app",
+        help="Copy the image (or the marked ones) elsewhere",
+    ),
+    ActionSpec(
+        "app.jobs",
+        "J",
+        "feature('jobs_panel.toggle')",
+        "Jobs",
+        "app",
+        help="Show, focus or hide the jobs panel",
+    ),
     ActionSpec(
         "app.refresh", "r", "refresh", "Refresh", "app", help="Reload the focused pane, bypassing the cache"
     ),
@@ -81,23 +99,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("app.prev_tab", "left_square_bracket", "previous_tab", "Prev tab", "app", show=False),
     ActionSpec("app.next_tab", "right_square_bracket", "next_tab", "Next tab", "app", show=False),
-    # Copying images and the jobs panel (copy dialog: ``ui/screens/copy_dialog.py``; panel: ``widgets/jobs_panel.py``)
-    ActionSpec(
-        "app.copy_image",
-        "c",
-        "feature('copy.open')",
-        "Copy",
-        "app",
-        help="Copy the image (or the marked ones) elsewhere",
-    ),
-    ActionSpec(
-        "app.jobs",
-        "J",
-        "feature('jobs_panel.toggle')",
-        "Jobs",
-        "app",
-        help="Show, focus or hide the jobs panel",
-    ),
     # Any list pane (the virtual table)
     ActionSpec("table.down", "down,j", "cursor_down", "Down", "table", show=False),
     ActionSpec("table.up", "up,k", "cursor_up", "Up", "table", show=False),
