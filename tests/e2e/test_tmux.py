@@ -152,7 +152,9 @@ def test_keys_typed_in_one_burst_after_enter_reach_the_opened_list(terminal: tup
     assert DEMO_REPOSITORIES_TITLE in screen, "the Repositories list is not"
 
 
-def test_c_then_ctrl_s_copies_an_image_and_the_jobs_panel_shows_it_done(terminal: tuple[Terminal, Path]) -> None:
+def test_c_then_ctrl_s_copies_an_image_and_the_jobs_panel_shows_it_done(
+    terminal: tuple[Terminal, Path],
+) -> None:
     """The copy dialog's keys arrive in a real terminal (``ctrl+s`` too: the app's raw mode turns off the
     terminal's flow control), the copy runs as a job, and the panel says it is done."""
     term, exit_file = terminal
