@@ -11,7 +11,7 @@ from ecrtui.sandbox import seed
 from ecrtui.ui.copy_preview import Route
 from ecrtui.ui.screens.copy_dialog import CopyDialog
 from tests.ui.app_steps import MakeApp, WaitFor, asynctest
-from tests.ui.copy_steps import SIZE, dialog_of, highlight, open_dialog, plan_text, planned
+from tests.ui.copy_steps import SIZE, dialog_of, highlight, open_dialog, plan_text
 
 DEV_HOST = "111111111111.dkr.ecr.us-east-1.amazonaws.com"
 PROD_HOST = "222222222222.dkr.ecr.eu-west-1.amazonaws.com"
@@ -230,19 +230,18 @@ async def test_read_only_hides_the_key_and_plans_nothing(make_app: MakeApp, wait
 
 @asynctest
 async def test_the_registry_cannot_be_opened_says_why(make_app: MakeApp, wait_for: WaitFor) -> None:
-    """A destination whose session cannot be built (no region) is said in the dialog, not a traceback."""
+    """A destination whose session cannot be built (a profile that is not in the AWS config) is said in the dialog
+    and in the error log, never a traceback."""
     from ecrtui.config import RegistryEntry
 
     app = make_app(settings=Settings(registries=(RegistryEntry(label="nowhere", profile="no-such-profile"),)))
     async with app.run_test(size=SIZE) as pilot:
         await highlight(pilot, wait_for, seed.API_REPOSITORY, "v1.4.1")
-        await pilot.press("c")
-        dialog = await planned(pilot, wait_for)
-        select = dialog.query_one("#copy-registry")
-        options = [str(label) for label, _ in select._options]
-        assert any(label.startswith("nowhere") for label in options)
-        key = next(value for label, value in select._options if str(label).startswith("nowhere"))
-        select.value = key
+        dialog = await open_dialog(pilot, wait_for)
+        assert dialog.preview is not None
+        assert dialog.preview.destination_name == "demo-prod"
+        await pilot.press("enter", "down", "enter")  # the registry list: demo-dev, demo-prod, nowhere
         await wait_for(pilot, lambda: dialog.failure is not None, "the failure")
         assert dialog.failure == "Could not open nowhere: ! shows why"
         assert dialog_of(app).query_one("#copy-start").disabled
+        assert any("no-such-profile" in entry.message for entry in app.errors.log)

@@ -310,3 +310,38 @@ async def test_a_fast_reporting_job_redraws_the_panel_at_a_bounded_rate(
         final = panel.shown[-1].progress
         assert final is not None
         assert final.done == events * step
+
+
+@asynctest
+async def test_the_panel_scrolls_to_the_selected_job(make_app: MakeApp, wait_for: WaitFor) -> None:
+    """More jobs than the panel has lines: moving the cursor down brings the oldest job's lines on screen."""
+    app = make_app()
+
+    def done(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("done", 1_000, 1_000))
+        return JobOutcome(summary="1 kB uploaded in 1 blob")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.panes_ready, "the panes")
+        jobs = [app.jobs.start(JobKind.COPY, f"copy number {n}", done) for n in range(1, 9)]
+        await wait_for(pilot, lambda: all(job.state is JobState.DONE for job in jobs), "eight jobs done")
+        await pilot.press("J")
+        panel = panel_of(app)
+        await wait_for(
+            pilot,
+            lambda: (
+                panel.has_focus
+                and len(panel.shown) == 8
+                and all(s.state is JobState.DONE for s in panel.shown)
+            ),
+            "the panel with eight jobs done",
+        )
+        shown = panel.render().plain
+        assert "copy number 8" in shown, "newest first"
+        assert "copy number 1" not in shown, "16 lines do not fit in 10"
+        await pilot.press(*["j"] * 7)
+        assert panel.selected is not None
+        assert panel.selected.title == "copy number 1"
+        shown = panel.render().plain
+        assert "copy number 1" in shown
+        assert "copy number 8" not in shown
