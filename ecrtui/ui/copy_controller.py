@@ -210,16 +210,13 @@ class CopyController(Controller):
 
     def _start_copy(self, form: CopyForm, preview: CopyPreview, destination: CachedEcr) -> None:
         plans = preview.plans
-        first = plans[0].request
-        if len(plans) == 1:
-            reference = form.images[0].tags[0] if form.images[0].tags else short_digest(form.images[0].digest)
-            what = (
-                f"{first.source.repository}:{reference}"
-                if form.images[0].tags
-                else f"{first.source.repository}@{reference}"
-            )
-        else:
+        first, image = plans[0].request, form.images[0]
+        if len(plans) > 1:
             what = f"{len(plans)} images of {first.source.repository}"
+        elif image.tags:
+            what = f"{first.source.repository}:{image.tags[0]}"
+        else:
+            what = f"{first.source.repository}@{short_digest(image.digest)}"
         title = f"{what} → {preview.destination_name} {first.destination.repository}"
         created = preview.missing_repository
 

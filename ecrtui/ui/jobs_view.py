@@ -77,7 +77,9 @@ class JobsView(Controller):
         self._panel.display = True
 
     def toggle(self) -> None:
-        """``J``: show and focus the panel; from inside it, hide it and give the focus back."""
+        """``J``: show and focus the panel; from inside it, hide it and give the focus back (not over a dialog)."""
+        if self.app.screen is not self.app.screen_stack[0]:
+            return
         panel = self._panel
         if panel.display and panel.has_focus:
             panel.display = False
@@ -86,14 +88,14 @@ class JobsView(Controller):
         if not panel.has_focus:
             self._return_to = self.app.focused
         panel.display = True
-        self.app.screen.set_focus(panel)
+        panel.screen.set_focus(panel)
 
     def leave(self) -> None:
         """``esc`` in the panel: back to the pane the focus came from."""
         target = self._return_to
         self._return_to = None
         if target is not None and target.is_attached and target.display:
-            self.app.screen.set_focus(target)
+            target.screen.set_focus(target)
         elif self.app.panes_ready:
             self.app.focus_pane(self.app.images)
 
