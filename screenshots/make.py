@@ -3,7 +3,9 @@
 Starts ``ecrtui sandbox --seed demo`` as a subprocess (its own profile files, never the user's AWS config), then
 drives the real ``EcrTuiApp`` headless with Pilot for each view and saves ``screenshots/<name>.svg``. The output is
 deterministic: the demo seed has fixed content and timestamps, the app's clock is fixed, animations are off and
-toasts are cleared before each capture, so re-running only changes a file when the app's look changed.
+toasts are cleared before each capture, so re-running only changes a file when the app's look changed. The copy
+dialog shots only plan (nothing is written); the jobs panel shot is staged with scripted jobs on a fixed job clock
+(a real copy's rate and timing would differ on every run).
 
     .venv/bin/python screenshots/make.py                 # every view
     .venv/bin/python screenshots/make.py main help       # only these
@@ -17,6 +19,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +31,8 @@ from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.aws_files import AwsFiles
+from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
+from ecrtui.jobs.model import JobKind, JobOutcome, JobState
 from ecrtui.sandbox.process import start_sandbox_process
 from ecrtui.ui.app import EcrTuiApp
 
@@ -42,6 +47,7 @@ API_REPOSITORY = "web/api"
 API_LATEST = "v1.4.2"
 MULTIARCH_REPOSITORY = "web/gateway"
 MULTIARCH_TAG = "v2.1.0"
+IMMUTABLE_REPOSITORY = "platform/base"
 
 AppPilot = Pilot[int]
 
@@ -135,6 +141,66 @@ async def delete_review(pilot: AppPilot) -> None:
     await app.workers.wait_for_complete()
 
 
+def copy_dialog(
+    repository: str, tag: str, new_tag: str | None = None
+) -> Callable[[AppPilot], Awaitable[None]]:
+    """A scenario: ``c`` on ``repository:tag`` (optionally under ``new_tag``), until the plan is shown."""
+
+    async def scenario(pilot: AppPilot) -> None:
+        app = await open_image(pilot, repository, tag)
+        await pilot.press("c")
+        await until(pilot, lambda: getattr(app.screen, "preview", None) is not None, "the copy plan")
+        if new_tag is not None:
+            await pilot.click("#copy-tags")
+            await pilot.press("end", *["backspace"] * len(tag), *new_tag, "enter")
+            await until(pilot, lambda: getattr(app.screen, "preview", None) is not None, "the new plan")
+            app.screen.query_one("#copy-registry").focus()
+
+    return scenario
+
+
+async def jobs_panel(pilot: AppPilot) -> None:
+    """``J`` with three staged copies: one finished, one failed, one running (2 of 6 MB at 1 MB/s)."""
+    app = await open_image(pilot, API_REPOSITORY, API_LATEST)
+    now = [1000.0]
+    app.jobs.board.clock = lambda: now[0]
+    reported = threading.Event()
+
+    def finished(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("done", 22_900, 22_900))
+        return JobOutcome("22.9 kB uploaded in 2 blobs · 4 already there · 1 manifest put · 1 tag written")
+
+    def failed(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("blobs", 0, 1_220_000))
+        raise RuntimeError("access denied: ecr:InitiateLayerUpload on 333333333333/platform/base")
+
+    def running(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(ItemProgress("a", "layer 2/4 (2.6 MB)", ItemState.UPLOADING, 1_300_000, 2_600_000))
+        report(ItemProgress("b", "layer 3/4 (3.1 MB)", ItemState.DOWNLOADING, 500_000, 3_100_000))
+        report(JobProgress("blobs", 0, 6_000_000))
+        now[0] += 2
+        report(JobProgress("blobs", 2_000_000, 6_000_000))
+        reported.set()
+        cancel.wait(60)
+        raise RuntimeError("cancelled")
+
+    for title, work in (
+        ("web/api:v1.4.1 → demo-prod web/api", finished),
+        ("platform/base:python-3.12.10 → shared-base", failed),
+    ):
+        job = app.jobs.start(JobKind.COPY, title, work)
+        await until(pilot, lambda job=job: job.state.is_final, title)
+    app.jobs.start(JobKind.COPY, "web/gateway:v2.1.0 → demo-prod web/gateway", running)
+    await until(pilot, reported.is_set, "the running job")
+    await pilot.press("J")
+    panel = app.query_one("#jobs")
+    await until(
+        pilot,
+        lambda: len(getattr(panel, "shown", ())) == 3 and panel.shown[-1].state is JobState.RUNNING,  # type: ignore[attr-defined]
+        "the panel",
+    )
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screenshot: a file name, a terminal size and how to get there."""
@@ -154,6 +220,14 @@ SHOTS = (
     Shot("help", WIDE, help_screen, "the ? help screen"),
     Shot("review-delete", WIDE, delete_review, "d on an index: what a deletion would lose"),
     Shot("small-80x24", SMALL, showing(API_REPOSITORY, API_LATEST), "the 80x24 layout"),
+    Shot("copy-dialog", WIDE, copy_dialog(API_REPOSITORY, "v1.4.1"), "c: the copy dialog and its plan"),
+    Shot(
+        "copy-conflict",
+        WIDE,
+        copy_dialog(IMMUTABLE_REPOSITORY, "debian-bookworm-20260513", "alpine-3.20.3"),
+        "a tag conflict refused in the plan",
+    ),
+    Shot("jobs-panel", WIDE, jobs_panel, "J: the jobs panel (staged jobs)"),
 )
 
 

@@ -206,11 +206,11 @@ def confirm(
 
 
 @contextmanager
-def interrupt_sets(event: Any) -> Iterator[None]:
+def interrupt_sets(event: Any, on_first: Callable[[], None] | None = None) -> Iterator[None]:
     """While the block runs, Ctrl-C sets ``event`` (a ``threading.Event``) instead of raising at a random point.
 
-    Long jobs (a copy, a wait for replication) check the event between parts and stop cleanly; a second Ctrl-C
-    raises ``KeyboardInterrupt`` as usual.
+    Long jobs (a copy, a wait for replication) check the event between parts and stop cleanly; ``on_first`` says
+    what that first Ctrl-C does (``stopping backfill ...``); a second Ctrl-C raises ``KeyboardInterrupt`` as usual.
     """
     import signal
 
@@ -221,6 +221,8 @@ def interrupt_sets(event: Any) -> Iterator[None]:
             signal.signal(signal.SIGINT, previous)
             raise KeyboardInterrupt
         event.set()
+        if on_first is not None:
+            on_first()
 
     try:
         signal.signal(signal.SIGINT, handler)

@@ -10,14 +10,12 @@ Ctrl-C while waiting on a backfill stops it (a second leaves it as it is). Only 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
 import json
 import sys
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from ecrtui.cli.common import (
     EXIT_FAILED,
@@ -34,13 +32,15 @@ from ecrtui.cli.common import (
 if TYPE_CHECKING:
     from ecrtui.ecr.refs import ImageRef, RegistryRef
     from ecrtui.ecr.replication import (
+        BackfillReport,
         BackfillResult,
         ImageReplication,
         ReplicationBackfill,
         ReplicationConfiguration,
+        ReplicationDestination,
     )
     from ecrtui.ecr.service import EcrService
-    from ecrtui.jobs.events import ProgressCallback, ProgressEvent
+    from ecrtui.jobs.model import Job, JobKind, JobRunner
 
 RECENT_BACKFILLS = 10
 """Backfills ``show`` lists (newest first)."""
@@ -166,78 +166,40 @@ def _image_json(replication: ImageReplication) -> dict[str, Any]:
     }
 
 
-# -- progress on stderr -----------------------------------------------------------------------------------------
+# -- following ECR's work as a job ---------------------------------------------------------------------------------
 
 
-class _PlainProgress:
-    """One line per change, for logs and pipes."""
+def _run_job(
+    kind: JobKind, title: str, runner: JobRunner, on_first_interrupt: Callable[[], None] | None = None
+) -> Job:
+    """Run ECR-watching work as a job of the jobs model, its progress on stderr (``cli/job_progress``: a bar on a
+    terminal, ``TITLE: ...`` lines otherwise); a first Ctrl-C cancels the job, a second raises."""
+    from ecrtui.cli.job_progress import job_display
+    from ecrtui.jobs.model import JobBoard
 
-    def __init__(self, title: str, stream: TextIO) -> None:
-        self.title = title
-        self.stream = stream
-        self._last = ""
-
-    def __call__(self, event: ProgressEvent) -> None:
-        from ecrtui.jobs.events import ItemProgress, ItemState
-
-        if isinstance(event, ItemProgress):
-            if event.state is ItemState.FAILED:
-                line = f"{self.title}: {event.label} failed: {event.detail}"
-            elif event.state.is_final:
-                line = f"{self.title}: {event.label} {event.state.value}"
-            else:
-                return
-        else:
-            line = f"{self.title}: {event.message}"
-        if line != self._last:
-            print(line, file=self.stream, flush=True)
-            self._last = line
+    board = JobBoard()
+    job = board.add(kind, title, runner)
+    with (
+        interrupt_sets(job.cancel_event, on_first_interrupt),
+        job_display(board, "replication", prefix=title),
+    ):
+        job.run()
+    return job
 
 
-@contextlib.contextmanager
-def _rich_progress(title: str, stream: TextIO) -> Iterator[ProgressCallback]:
-    """A progress bar (replications or destinations done of all), failures printed above it."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _ended_with(job: Job, kinds: tuple[type[BaseException], ...]) -> Any:
+    """The work's result when it succeeded, else the error of ``kinds`` it ended with (which carries what ECR last
+    said); any other failure is raised, for ``guarded`` to print as one line."""
+    from ecrtui.jobs.model import JobState
 
-    from ecrtui.jobs.events import ItemProgress, ItemState
-
-    console = Console(file=stream)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-        task = progress.add_task(title, total=None)
-
-        def render(event: ProgressEvent) -> None:
-            if isinstance(event, ItemProgress):
-                if event.state is ItemState.FAILED:
-                    progress.console.print(
-                        f"[red]✗[/] {event.label}: {event.detail}", markup=True, highlight=False
-                    )
-                return
-            progress.update(
-                task,
-                total=event.total or None,
-                completed=event.done,
-                description=f"{title}: {event.message}" if event.phase == "planning" else title,
-            )
-
-        yield render
-
-
-@contextlib.contextmanager
-def _progress(title: str, stream: TextIO | None = None) -> Iterator[ProgressCallback]:
-    out = stream or sys.stderr
-    if out.isatty():
-        with _rich_progress(title, out) as render:
-            yield render
-    else:
-        yield _PlainProgress(title, out)
+    if job.state is JobState.DONE:
+        assert job.outcome is not None
+        return job.outcome.result
+    error = job.exception
+    if isinstance(error, kinds):
+        return error
+    assert error is not None
+    raise error
 
 
 # -- show -------------------------------------------------------------------------------------------------------
@@ -382,44 +344,52 @@ def _print_report_text(backfill: ReplicationBackfill, results: tuple[BackfillRes
 
 def _backfill(args: argparse.Namespace) -> int:
     from ecrtui.ecr.replication import ReplicationDestination
-    from ecrtui.ecr.replication_watch import watch_backfill
 
     service = open_service(args)
     destination = ReplicationDestination.parse(args.destination, service.account_id)
-    started = service.start_replication_backfill(destination)
     if not args.wait:
+        started = service.start_replication_backfill(destination)
         if args.json:
             print_json(_backfill_json(started))
         else:
             print(f"backfill {started.backfill_id} started to {destination.label} ({started.status.value})")
             print("follow it: ecrtui replication show, or start it with --wait")
         return EXIT_OK
-    cancel = threading.Event()
-    with _progress("backfill") as render, interrupt_sets(cancel):
-        watch = watch_backfill(service, started.backfill_id, on_progress=render, cancel=cancel)
-    interrupted = watch.cancelled
-    if interrupted:
-        watch = _stop(service, started.backfill_id)
-    report = watch.report
+    report, code = _follow_backfill(service, destination)
     if args.json:
         print_json({**_backfill_json(report.backfill), "results": [_result_json(r) for r in report.results]})
     else:
         _print_report_text(report.backfill, report.results)
-    if interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if watch.failed else EXIT_OK
+    return code
 
 
-def _stop(service: EcrService, backfill_id: str) -> Any:
-    """After a first Ctrl-C: stop the backfill and follow it until it has stopped (a second Ctrl-C leaves)."""
-    from ecrtui.ecr.replication_watch import watch_backfill
+def _follow_backfill(service: EcrService, destination: ReplicationDestination) -> tuple[BackfillReport, int]:
+    """Start the backfill and follow it as a job (``backfill_runner``): a first Ctrl-C stops the backfill and
+    waits for ECR to say it stopped, a second leaves it as it is. The report and the exit code."""
+    from ecrtui.jobs.model import JobKind
+    from ecrtui.jobs.replication_runners import BackfillFailed, BackfillStopped, backfill_runner
 
-    print(f"stopping backfill {backfill_id} (Ctrl-C again to leave it as it is)", file=sys.stderr, flush=True)
-    if not service.get_replication_backfill(backfill_id).status.is_final:
-        service.stop_replication_backfill(backfill_id)
-    again = threading.Event()
-    with _progress("stopping") as render, interrupt_sets(again):
-        return watch_backfill(service, backfill_id, on_progress=render, cancel=again)
+    def stopping() -> None:
+        print(
+            f"stopping backfill to {destination.label} (Ctrl-C again to leave it as it is)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        job = _run_job(JobKind.BACKFILL, "backfill", backfill_runner(service, destination), stopping)
+    except KeyboardInterrupt:
+        raise CommandError(
+            f"left the backfill to {destination.label} as it is (ecrtui replication show follows it)",
+            EXIT_INTERRUPTED,
+        ) from None
+    ended = _ended_with(job, (BackfillFailed, BackfillStopped))
+    if isinstance(ended, BackfillStopped):
+        return ended.report, EXIT_INTERRUPTED
+    if isinstance(ended, BackfillFailed):
+        return ended.report, EXIT_FAILED
+    report: BackfillReport = ended
+    return report, EXIT_FAILED if report.failures else EXIT_OK
 
 
 # -- status -----------------------------------------------------------------------------------------------------
@@ -457,24 +427,26 @@ def _status_lines(replication: ImageReplication) -> list[str]:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from ecrtui.ecr.replication_watch import watch_image_replication
-
     service, ref, registry = _status_service(args)
     reference = ref.digest or ref.tag or ""
-    cancelled = False
+    code = EXIT_OK
     if args.wait:
-        cancel = threading.Event()
-        with _progress(f"replication of {ref}") as render, interrupt_sets(cancel):
-            watch = watch_image_replication(
-                service, ref.name, reference, registry.account_id, on_progress=render, cancel=cancel
-            )
-        replication, cancelled = watch.replication, watch.cancelled
+        from ecrtui.jobs.model import JobKind
+        from ecrtui.jobs.replication_runners import ImageNotReplicated, WatchStopped, image_replication_runner
+
+        runner = image_replication_runner(service, ref.name, reference, registry.account_id)
+        ended = _ended_with(
+            _run_job(JobKind.REPLICATION, f"replication of {ref}", runner), (ImageNotReplicated, WatchStopped)
+        )
+        if isinstance(ended, ImageNotReplicated | WatchStopped):
+            replication = ended.replication
+            code = EXIT_INTERRUPTED if isinstance(ended, WatchStopped) else EXIT_FAILED
+        else:
+            replication = ended
     else:
         replication = service.get_image_replication(ref.name, reference, registry.account_id)
     if args.json:
         print_json(_image_json(replication))
     else:
         print("\n".join(_status_lines(replication)))
-    if cancelled:
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if args.wait and replication.failed else EXIT_OK
+    return code

@@ -4,7 +4,9 @@ Every part of a layer passes through a few buffers of its size (the download, it
 serves allocations that large with mmap and returns them on free, but after the first such free it raises its mmap
 threshold to that size, so later parts come from the heap, which fragments and does not shrink: the peak grows with
 the number of parts. Fixing the threshold (``mallopt(M_MMAP_THRESHOLD)``) keeps it from moving. A process-wide
-setting, so the process that runs copies decides (``ecrtui copy`` does); a no-op where there is no glibc.
+setting, so the process that runs copies decides (``ecrtui copy`` does); a no-op where there is no glibc. The app
+does not: its copy peak does not grow with the layer size under the default threshold (``bench/bench_app_copy.py``,
+numbers in README), and the setting would change every large allocation of its listings too.
 """
 
 from __future__ import annotations

@@ -677,6 +677,11 @@ class CachedEcr:
         finally:
             self._invalidate_repository(rid, repository_name)
 
+    def forget_repository(self, name: str, registry_id: str | None = None, *, created: bool = False) -> None:
+        """Someone else wrote to a repository (a copy into it): forget its cached images; ``created`` (the
+        repository is new) also forgets the registry's repository listing."""
+        self._invalidate_repository(self._rid(registry_id), name, listing_too=created)
+
     def _invalidate_resource_tags(self, rid: str, name: str) -> None:
         """Resource tags are keyed by ARN: a repository deleted and created again keeps its ARN, not its tags."""
         suffix = f":{rid}:repository/{name}"

@@ -305,7 +305,8 @@ class JobBoard:
     """Every job of a session, in the order added; thread-safe. Listeners hear about every change."""
 
     def __init__(self, clock: Clock = time.monotonic) -> None:
-        self._clock = clock
+        self.clock = clock
+        """What the jobs added from now on measure rate, ETA and times with (a test may pin it)."""
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._numbers = itertools.count(1)
@@ -315,7 +316,7 @@ class JobBoard:
         """A new queued job; run it with ``job.run()`` in the thread that should do the work."""
         with self._lock:
             job_id = f"{kind.value}-{next(self._numbers)}"
-            job = Job(job_id, kind, title, runner, clock=self._clock, on_change=self._notify)
+            job = Job(job_id, kind, title, runner, clock=self.clock, on_change=self._notify)
             self._jobs[job_id] = job
         self._notify(job)
         return job

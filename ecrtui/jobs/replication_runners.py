@@ -12,7 +12,13 @@ import threading
 from typing import TYPE_CHECKING
 
 from ecrtui.ecr.errors import Cancelled, ServiceError
-from ecrtui.ecr.replication import BackfillStatus, ReplicationDestination, explain_failure
+from ecrtui.ecr.replication import (
+    BackfillReport,
+    BackfillStatus,
+    ImageReplication,
+    ReplicationDestination,
+    explain_failure,
+)
 from ecrtui.ecr.replication_watch import PollSchedule, watch_backfill, watch_image_replication
 from ecrtui.jobs.events import ProgressCallback
 from ecrtui.jobs.model import JobOutcome, JobRunner
@@ -20,7 +26,46 @@ from ecrtui.jobs.model import JobOutcome, JobRunner
 if TYPE_CHECKING:
     from ecrtui.ecr.replication_ops import ReplicationOperations
 
-__all__ = ["backfill_runner", "image_replication_runner"]
+__all__ = [
+    "BackfillFailed",
+    "BackfillStopped",
+    "ImageNotReplicated",
+    "WatchStopped",
+    "backfill_runner",
+    "image_replication_runner",
+]
+
+
+class BackfillStopped(Cancelled):
+    """The backfill job was cancelled and ECR stopped the backfill; ``report`` is how far it got."""
+
+    def __init__(self, message: str, report: BackfillReport) -> None:
+        super().__init__(message, operation="StopReplicationBackfill")
+        self.report = report
+
+
+class BackfillFailed(ServiceError):
+    """ECR failed the backfill; ``report`` holds it and whatever results it has."""
+
+    def __init__(self, message: str, report: BackfillReport) -> None:
+        super().__init__(message, code=report.backfill.failure_code)
+        self.report = report
+
+
+class WatchStopped(Cancelled):
+    """The wait for an image was cancelled (ECR goes on); ``replication`` is the status last seen."""
+
+    def __init__(self, message: str, replication: ImageReplication) -> None:
+        super().__init__(message)
+        self.replication = replication
+
+
+class ImageNotReplicated(ServiceError):
+    """Some destination failed; ``replication`` holds every destination's status and failure code."""
+
+    def __init__(self, message: str, replication: ImageReplication) -> None:
+        super().__init__(message)
+        self.replication = replication
 
 
 def backfill_runner(
@@ -33,7 +78,8 @@ def backfill_runner(
     """A job that starts a backfill to ``destination`` and watches it to its end.
 
     The job succeeds when the backfill completes, even with some images failed (they are the job's warnings, with
-    their failure codes explained); it fails when ECR fails the backfill; cancelling it stops the backfill.
+    their failure codes explained; its result is the ``BackfillReport``); it fails when ECR fails the backfill
+    (``BackfillFailed``); cancelling it stops the backfill (``BackfillStopped``). Both errors carry the report.
     """
 
     def run(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
@@ -71,10 +117,10 @@ def backfill_runner(
         ended = watch.report.backfill
         summary = f"{destination.label}: " + _counts(watch.report.backfill)
         if ended.status is BackfillStatus.STOPPED:
-            raise Cancelled(f"backfill to {destination.label} stopped: {_counts(ended)}")
+            raise BackfillStopped(f"backfill to {destination.label} stopped: {_counts(ended)}", watch.report)
         if ended.status is BackfillStatus.FAILED:
             reason = explain_failure(ended.failure_code) or "no reason given"
-            raise ServiceError(f"backfill to {destination.label} failed: {reason}", code=ended.failure_code)
+            raise BackfillFailed(f"backfill to {destination.label} failed: {reason}", watch.report)
         warnings = tuple(f"{r.label}: {r.detail}" for r in watch.report.failures)
         return JobOutcome(summary=summary, warnings=warnings, result=watch.report)
 
@@ -99,8 +145,8 @@ def image_replication_runner(
 ) -> JobRunner:
     """A job that waits for one image to reach every destination of the rules (COMPLETE or FAILED each).
 
-    Failed destinations make the job fail, naming each with its failure code explained; cancelling only stops
-    watching.
+    Failed destinations make the job fail (``ImageNotReplicated``), naming each with its failure code explained;
+    cancelling only stops watching (``WatchStopped``). The result, and both errors, carry the ``ImageReplication``.
     """
 
     def run(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
@@ -115,15 +161,21 @@ def image_replication_runner(
         )
         replication = watch.replication
         if watch.cancelled:
-            raise Cancelled(f"stopped watching {repository_name}:{reference} (ECR goes on replicating it)")
+            raise WatchStopped(
+                f"stopped watching {repository_name}:{reference} (ECR goes on replicating it)", replication
+            )
         if replication.failed:
             details = "; ".join(
                 f"{s.destination.label}: {explain_failure(s.failure_code) or 'failed'}"
                 for s in replication.failed
             )
-            raise ServiceError(f"{repository_name}:{reference} did not replicate to {details}")
+            raise ImageNotReplicated(
+                f"{repository_name}:{reference} did not replicate to {details}", replication
+            )
         if not replication.statuses:
-            return JobOutcome(summary=f"{repository_name}:{reference}: no replication rule covers it")
+            return JobOutcome(
+                summary=f"{repository_name}:{reference}: no replication rule covers it", result=replication
+            )
         destinations = ", ".join(s.destination.label for s in replication.statuses)
         return JobOutcome(
             summary=f"{repository_name}:{reference} replicated to {destinations}", result=replication

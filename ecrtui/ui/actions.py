@@ -53,6 +53,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "app.errors", "exclamation_mark", "show_errors", "Errors", "app", show=False, help="Error log"
     ),
+    # Copying images and the jobs panel (``ui/copy_controller.py``, ``ui/jobs_view.py``); early in the list, so the
+    # footer shows them even at 80 columns
+    ActionSpec(
+        "app.copy_image",
+        "c",
+        "feature('copy.open')",
+        "Copy",
+        "app",
+        help="Copy the image (or the marked ones) elsewhere",
+    ),
+    ActionSpec(
+        "app.jobs",
+        "J",
+        "feature('jobs_panel.toggle')",
+        "Jobs",
+        "app",
+        help="Show, focus or hide the jobs panel",
+    ),
     ActionSpec(
         "app.refresh", "r", "refresh", "Refresh", "app", help="Reload the focused pane, bypassing the cache"
     ),
@@ -226,6 +244,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "manage",
         show=False,
         help="Copy the docker pull line of the highlighted image via OSC 52",
+    ),
+    # The copy dialog
+    ActionSpec(
+        "copy.start", "ctrl+s", "start", "Start", "copy", help="Start the copy (or the backfill) planned"
+    ),
+    ActionSpec("copy.close", "escape", "close", "Close", "copy", help="Close the dialog; nothing is copied"),
+    # The jobs panel
+    ActionSpec("jobs.down", "down,j", "cursor(1)", "Next job", "jobs", show=False),
+    ActionSpec("jobs.up", "up,k", "cursor(-1)", "Previous job", "jobs", show=False),
+    ActionSpec(
+        "jobs.cancel",
+        "x",
+        "cancel_job",
+        "Cancel job",
+        "jobs",
+        help="Stop the selected job between parts (a backfill is stopped at ECR)",
+    ),
+    ActionSpec("jobs.retry", "r", "retry_job", "Retry", "jobs", help="Run a failed or cancelled job again"),
+    ActionSpec(
+        "jobs.leave", "escape", "leave", "Back", "jobs", show=False, help="Back to the pane you were in"
     ),
     # The inspector
     ActionSpec(

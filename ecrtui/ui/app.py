@@ -29,11 +29,13 @@ from ecrtui.ui.actions import bindings_for
 from ecrtui.ui.backend import ServiceFactory
 from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
 from ecrtui.ui.controller import Controller, ControllerMessage
+from ecrtui.ui.copy_controller import CopyController
 from ecrtui.ui.error_policy import ErrorPolicy
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.feature_keys import FeatureKeys
 from ecrtui.ui.format import image_uri
 from ecrtui.ui.jobs import JobsController
+from ecrtui.ui.jobs_view import AsksBeforeQuitting, JobsView
 from ecrtui.ui.manage import ManageController
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.pane_focus import PaneFocus
@@ -71,7 +73,7 @@ def _css_paths() -> list[str | PurePath]:
     return [here / "app.tcss", *sorted((here / "widgets").glob("*.tcss"))]
 
 
-class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
+class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, UnhandledErrorHook[int]):
     """Registries | Repositories | Images, an inspector, a header and a footer."""
 
     CSS_PATH = _css_paths()
@@ -111,12 +113,13 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
         """The open registry, its service, and the accounts of the registry rows."""
         self.pane_focus = PaneFocus(self)
         """Moves the focus between the panes."""
-        self.jobs = JobsController(self)
-        """Copies and replications: App-owned workers, one board, the jobs panel's model."""
-        manage = ManageController(self)  # the management keys, their reviews and views (``manage.py``)
-        self.feature_controllers: dict[str, Controller] = {"jobs": self.jobs, "manage": manage}
+        self.jobs, self.copying, self.jobs_view = JobsController(self), CopyController(self), JobsView(self)
+        """Jobs (App-owned workers, one board); ``c``: the copy dialog; ``J``: the panel, and asking before quitting."""
+        manage = ManageController(self)  # the management keys, their reviews and views
+        features = {"jobs": self.jobs, "copy": self.copying, "jobs_panel": self.jobs_view, "manage": manage}
+        self.feature_controllers: dict[str, Controller] = features
         """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
-        self._controllers: list[Controller] = [self.startup, self.sessions, self.jobs, manage]
+        self._controllers: list[Controller] = [self.startup, self.sessions, *features.values()]
         self._panes_ready = False
 
     # Layout ----------------------------------------------------------------------------------------------
@@ -129,6 +132,7 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
                 yield Container(self._slot_label("Repositories"), id="slot-repositories")
                 yield Container(self._slot_label("Images"), id="slot-images")
             yield Container(self._slot_label("Inspector"), id="slot-inspector")
+        yield self.jobs_view.panel()
         yield Footer()
 
     @staticmethod

@@ -90,11 +90,20 @@ def app_commands(app: EcrTuiApp) -> list[PaletteCommand]:
         PaletteCommand("view: toggle theme", "switch between dark and light", app.action_toggle_theme),
         PaletteCommand("view: errors", "the session's error log", app.action_show_errors),
         PaletteCommand("view: keys", "every key and action", app.action_help),
+        PaletteCommand("view: jobs", "copies, backfills and replications (J)", app.jobs_view.toggle),
     ]
     if app.image is not None:
         commands += [
             PaletteCommand("copy: image URI", "URI with the tag", app.action_copy_uri),
             PaletteCommand("copy: image digest URI", "URI with the digest", app.action_copy_digest),
         ]
+        if app.copying.check("open"):
+            commands.append(
+                PaletteCommand(
+                    "copy: image to another repository, account or region",
+                    "the copy dialog (c)",
+                    app.copying.open,
+                )
+            )
     commands += manage_commands(app)
     return commands

@@ -86,3 +86,88 @@ def test_rich_bars_on_a_terminal() -> None:
     assert "2.0/2.0 MB" in output
     assert "\x1b[" in output  # drawn with terminal control sequences, not plain lines
     assert "manifests" in seen
+
+
+def backfill_work(clock: FakeClock) -> JobRunner:
+    """What ``watch_backfill`` reports: ECR's sentences, then a failed image and the final counts."""
+    where = "eu-west-1 (222222222222)"
+
+    def work(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(
+            JobProgress(
+                "planning", 0, 0, unit="images", message=f"ECR is listing the images to replicate to {where}"
+            )
+        )
+        clock.now += 1
+        report(
+            JobProgress(
+                "replicating",
+                1,
+                2,
+                unit="images",
+                items_done=1,
+                items_total=2,
+                message=f"1 of 2 replicated to {where}",
+            )
+        )
+        report(
+            JobProgress(
+                "replicating",
+                1,
+                2,
+                unit="images",
+                items_done=1,
+                items_total=2,
+                message=f"1 of 2 replicated to {where}",
+            )
+        )
+        report(
+            ItemProgress(
+                "web/api@sha256:1", "web/api:v1", ItemState.FAILED, 1, 1, "ReplicateImageAccessDenied: denied"
+            )
+        )
+        report(
+            JobProgress(
+                "done",
+                2,
+                2,
+                unit="images",
+                items_done=2,
+                items_total=2,
+                items_failed=1,
+                message=f"complete: 2 of 2 replicated to {where}, 1 failed",
+            )
+        )
+        return JobOutcome("done")
+
+    return work
+
+
+def test_a_replication_says_what_ecr_says_one_line_per_change() -> None:
+    clock = FakeClock()
+    board = JobBoard(clock)
+    job = board.add(JobKind.BACKFILL, "backfill", backfill_work(clock))
+    stream = io.StringIO()
+    with job_display(board, "replication", stream, prefix="backfill"):
+        job.run()
+    assert stream.getvalue().splitlines() == [
+        "backfill: ECR is listing the images to replicate to eu-west-1 (222222222222)",
+        "backfill: 1 of 2 replicated to eu-west-1 (222222222222)",
+        "backfill: web/api:v1 failed: ReplicateImageAccessDenied: denied",
+        "backfill: complete: 2 of 2 replicated to eu-west-1 (222222222222), 1 failed",
+    ]
+
+
+def test_a_replication_on_a_terminal_counts_images_and_prints_failures_above_the_bar() -> None:
+    clock = FakeClock()
+    board = JobBoard(clock)
+    job = board.add(JobKind.BACKFILL, "backfill", backfill_work(clock))
+    stream = Terminal()
+    with job_display(board, "replication", stream, prefix="backfill"):
+        job.run()
+    output = stream.getvalue()
+    assert "2/2" in output
+    assert " B" not in output.replace("backfill", ""), "images are counted, not sized"
+    assert "✗ web/api:v1 failed: ReplicateImageAccessDenied: denied" in output
+    assert "complete: 2 of 2 replicated" in output
+    assert "━" in output

@@ -150,3 +150,29 @@ def test_keys_typed_in_one_burst_after_enter_reach_the_opened_list(terminal: tup
     screen = term.wait_for(lambda s: filtered.search(s) is not None, "the Images list filtered")
     assert screen.count("filter: v1.4") == 1, "only one list is filtered"
     assert DEMO_REPOSITORIES_TITLE in screen, "the Repositories list is not"
+
+
+def test_c_then_ctrl_s_copies_an_image_and_the_jobs_panel_shows_it_done(
+    terminal: tuple[Terminal, Path],
+) -> None:
+    """The copy dialog's keys arrive in a real terminal (``ctrl+s`` too: the app's raw mode turns off the
+    terminal's flow control), the copy runs as a job, and the panel says it is done."""
+    term, exit_file = terminal
+    term.wait_for(lambda s: DEMO_REPOSITORIES_TITLE in s and "222222222222" in s, "the demo's registries")
+    names = sorted(DEV_REPOSITORIES)
+    term.keys("G")
+    term.keys(*["k"] * (len(names) - 1 - names.index(API_REPOSITORY)))
+    term.keys("Enter")
+    term.wait_for(lambda s: "· web/api" in s and "sha256:" in s, "the images of web/api")
+    term.keys("c")
+    screen = term.wait_for(lambda s: "Plan · nothing is written until you start" in s, "the plan")
+    assert "demo-prod (eu-west-1)" in screen
+    assert "222222222222.dkr.ecr.eu-west-1.amazonaws.com/web/api" in screen
+    term.keys("C-s")
+    term.wait_for(lambda s: "Jobs (1 done)" in s, "the copy done in the jobs panel")
+    term.keys("q")  # nothing running: no question
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not exit_file.exists() or not exit_file.read_text().strip():
+        assert time.monotonic() < deadline, "ecrtui did not exit after q"
+        time.sleep(0.1)
+    assert exit_file.read_text().strip() == "0"

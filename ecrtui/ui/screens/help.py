@@ -17,6 +17,8 @@ SCOPE_TITLES = {
     "app": "Everywhere",
     "manage": "Managing ECR",
     "table": "In a list pane",
+    "copy": "In the copy dialog",
+    "jobs": "In the jobs panel",
     "inspector": "In the inspector",
 }
 

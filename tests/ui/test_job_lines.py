@@ -1,0 +1,133 @@
+"""The jobs panel's lines from real job snapshots (``JobBoard`` with a fixed clock): one per job with bar, amount,
+rate, ETA and state, one per item in flight, failed items listed, how a finished job ended; any kind of job alike;
+and the question asked before quitting with jobs running."""
+
+from __future__ import annotations
+
+import threading
+
+from ecrtui.ecr.errors import AccessDenied
+from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
+from ecrtui.jobs.model import JobBoard, JobKind, JobOutcome, JobSnapshot
+from ecrtui.ui.job_lines import MAX_IN_FLIGHT, WIDE, job_lines
+from ecrtui.ui.jobs_view import quit_question
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def running_copy(board: JobBoard, clock: Clock, blobs: int = 2) -> JobSnapshot:
+    """A copy halfway: 1 MB a second for 2 seconds, ``blobs`` blobs moving."""
+    gate = threading.Event()
+
+    def work(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        for number in range(blobs):
+            report(
+                ItemProgress(
+                    f"b{number}", f"layer {number + 1}/{blobs}", ItemState.UPLOADING, 500_000, 2_000_000
+                )
+            )
+        report(JobProgress("blobs", 0, 6_000_000, items_total=blobs))
+        clock.now += 2
+        report(JobProgress("blobs", 2_000_000, 6_000_000, items_total=blobs))
+        gate.set()
+        return JobOutcome("never seen: the test reads the snapshot before")
+
+    job = board.add(JobKind.COPY, "web/api:v1.4.1 → demo-prod web/api", work)
+    seen: list[JobSnapshot] = []
+    unsubscribe = board.subscribe(
+        lambda s: seen.append(s) if s.progress and s.progress.done == 2_000_000 else None
+    )
+    job.run()
+    unsubscribe()
+    return next(s for s in seen if s.state.value == "running")
+
+
+def test_a_running_copy_shows_its_bar_amount_rate_eta_and_blobs_in_flight() -> None:
+    clock = Clock()
+    board = JobBoard(clock)
+    snapshot = running_copy(board, clock)
+    lines = job_lines([snapshot], 116)
+    header = lines[0].text
+    assert lines[0].header
+    assert header.startswith("▶ web/api:v1.4.1 → demo-prod web/api")
+    assert "━" * 20 in header
+    assert "2.0/6.0 MB" in header
+    assert "1.0 MB/s" in header
+    assert "ETA 0:04" in header
+    assert header.rstrip().endswith("blobs")
+    assert [line.text.split()[0:2] for line in lines[1:3]] == [["layer", "1/2"], ["layer", "2/2"]]
+    assert all("0.5/2.0 MB" in line.text and "uploading" in line.text for line in lines[1:3])
+    assert len({len(line.text) for line in lines[:3]}) == 1, "the columns line up"
+
+
+def test_narrow_panels_drop_rate_and_eta() -> None:
+    clock = Clock()
+    snapshot = running_copy(JobBoard(clock), clock)
+    narrow = job_lines([snapshot], WIDE - 1)[0].text
+    assert "MB/s" not in narrow
+    assert "ETA" not in narrow
+    assert len(narrow) <= WIDE - 1
+
+
+def test_items_in_flight_beyond_the_limit_are_counted() -> None:
+    clock = Clock()
+    snapshot = running_copy(JobBoard(clock), clock, blobs=MAX_IN_FLIGHT + 3)
+    texts = [line.text for line in job_lines([snapshot], 116)]
+    assert sum("uploading" in text for text in texts) == MAX_IN_FLIGHT
+    assert "    and 3 more in flight" in texts
+
+
+def test_finished_failed_and_backfill_jobs_newest_first() -> None:
+    board = JobBoard(Clock())
+
+    def copied(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("done", 3_000_000, 3_000_000))
+        return JobOutcome("3.0 MB uploaded in 2 blobs · 4 already there")
+
+    def denied(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        raise AccessDenied("access denied: PutImage on web/api")
+
+    def backfill(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(ItemProgress("i1", "web/api:v1", ItemState.FAILED, 1, 1, "ReplicateImageAccessDenied: denied"))
+        report(JobProgress("done", 45, 45, unit="images", items_done=45, items_total=45, items_failed=1))
+        return JobOutcome("eu-west-1 (222222222222): 45 of 45 replicated, 1 failed", warnings=("web/api:v1",))
+
+    for kind, title, work in (
+        (JobKind.COPY, "copy one", copied),
+        (JobKind.COPY, "copy two", denied),
+        (JobKind.BACKFILL, "backfill to eu-west-1", backfill),
+    ):
+        board.add(kind, title, work).run()
+    texts = [line.text.rstrip() for line in job_lines(board.snapshots(), 116)]
+    assert texts[0].startswith("✓ backfill to eu-west-1")
+    assert "45/45 images" in texts[0]
+    assert texts[1] == "    ✗ web/api:v1: ReplicateImageAccessDenied: denied"
+    assert texts[2] == "    eu-west-1 (222222222222): 45 of 45 replicated, 1 failed (1 warnings)"
+    assert texts[3].startswith("✗ copy two")
+    assert texts[3].endswith("failed")
+    assert texts[4] == "    access denied: PutImage on web/api · r retries"
+    assert texts[5].startswith("✓ copy one")
+    assert "3.0/3.0 MB" in texts[5]
+    assert texts[5].endswith("done")
+    assert texts[6] == "    3.0 MB uploaded in 2 blobs · 4 already there"
+
+
+def test_the_quit_question_names_the_jobs_and_what_cancelling_does() -> None:
+    clock = Clock()
+    board = JobBoard(clock)
+    copy = running_copy(board, clock)
+    backfill = board.add(
+        JobKind.BACKFILL, "backfill to eu-west-1 (222222222222)", lambda r, c: JobOutcome()
+    ).snapshot()
+    title, message = quit_question([copy, backfill])
+    assert title == "Quit with 2 jobs running?"
+    assert "• web/api:v1.4.1 → demo-prod web/api (33%)" in message
+    assert "• backfill to eu-west-1 (222222222222) (queued)" in message
+    assert "no manifest or tag is written" in message
+    assert "StopReplicationBackfill" in message

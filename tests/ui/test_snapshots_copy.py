@@ -1,0 +1,145 @@
+"""Snapshots of copying in the app: the copy dialog with its plan (and ECR's replication offered), the dialog
+refusing a conflict, and the jobs panel with a running, a finished and a failed job.
+
+Deterministic: the demo seed and the clock are fixed; the dialogs only plan (the shared demo sandbox is never
+written); the jobs are scripted runners whose reports the test drives, on a fixed job clock, so bars, amounts, rate
+and ETA are the same every run. Toasts are cleared before each capture.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+from ecrtui.ecr.errors import AccessDenied
+from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
+from ecrtui.jobs.model import JobKind, JobOutcome, JobState
+from ecrtui.sandbox import seed
+from ecrtui.ui.app import EcrTuiApp
+from ecrtui.ui.screens.copy_dialog import CopyDialog
+from ecrtui.ui.widgets.jobs_panel import JobsPanel
+from tests.ui.test_snapshots import WIDE, showing, until
+
+MakeApp = Callable[..., EcrTuiApp]
+Snap = Callable[..., bool]
+
+
+def dialog_for(repository: str, tag: str, new_tags: str | None = None) -> Callable[[Pilot[Any]], Any]:
+    """A ``run_before``: highlight ``repository:tag``, ``c``, optionally type other tags, wait for the plan."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, EcrTuiApp)
+        await showing(repository, tag)(pilot)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CopyDialog), "the dialog")
+        dialog = app.screen
+        assert isinstance(dialog, CopyDialog)
+        await until(pilot, lambda: dialog.preview is not None, "the first plan")
+        if new_tags is not None:
+            await pilot.click("#copy-tags")
+            await pilot.press("end", *["backspace"] * len(tag), *new_tags, "enter")
+            await until(
+                pilot,
+                lambda: dialog.preview is not None and dialog.preview.plans[0].request.tags == (new_tags,),
+                "the plan for the new tags",
+            )
+            dialog.query_one("#copy-registry").focus()
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+class FixedClock:
+    """The jobs' clock: moves only when the test says."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def scripted_jobs(clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
+    """A ``run_before``: a finished copy, a failed copy and a running one (2 of 6 MB at 1 MB/s, two blobs in
+    flight), the panel focused on the running one."""
+
+    def finished(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("done", 2_540_000, 2_540_000, items_done=6, items_total=6))
+        return JobOutcome("2.5 MB uploaded in 2 blobs · 4 already there · 1 manifest put · 1 tag written")
+
+    def failed(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("blobs", 0, 1_220_000, items_total=3))
+        raise AccessDenied("access denied: PutImage on 222222222222/platform/base (ecr:PutImage not allowed)")
+
+    reported = threading.Event()
+
+    def running(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(ItemProgress("b1", "layer 3/5 (2.0 MB)", ItemState.UPLOADING, 1_200_000, 2_000_000))
+        report(ItemProgress("b2", "layer 4/5 (3.0 MB)", ItemState.DOWNLOADING, 800_000, 3_000_000))
+        report(ItemProgress("b3", "layer 5/5 (1.0 MB)", ItemState.PENDING, 0, 1_000_000))
+        report(JobProgress("blobs", 0, 6_000_000, items_total=8))
+        clock.now += 2
+        report(JobProgress("blobs", 2_000_000, 6_000_000, items_done=3, items_total=8))
+        reported.set()
+        cancel.wait(60)  # the App cancels it when the test ends
+        raise AccessDenied("cancelled")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, EcrTuiApp)
+        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
+        app.jobs.board.clock = clock
+        done = app.jobs.start(JobKind.COPY, "web/api:v1.4.2 → demo-prod web/api", finished)
+        broken = app.jobs.start(JobKind.COPY, "platform/base:python-3.12.10 → demo-prod", failed)
+        await until(pilot, lambda: done.state.is_final and broken.state.is_final, "two jobs ended")
+        app.jobs.start(JobKind.COPY, "web/gateway:v2.1.0 → demo-prod web/gateway", running)
+        await until(pilot, reported.is_set, "the running job's reports")
+        await pilot.press("J")
+        panel = app.query_one("#jobs", JobsPanel)
+        await until(
+            pilot,
+            lambda: (
+                panel.has_focus
+                and len(panel.shown) == 3
+                and panel.shown[-1].state is JobState.RUNNING
+                and panel.shown[-1].progress is not None
+                and panel.shown[-1].progress.done == 2_000_000
+            ),
+            "the panel drawn with all three",
+        )
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+class TestCopying:
+    """The copy dialog and the jobs panel over the browser."""
+
+    def test_copy_dialog_with_its_plan(self, snap_compare: Snap, make_app: MakeApp) -> None:
+        """``c`` on web/api:v1.4.1 in demo-dev: to demo-prod, what moves, what is there, the tag created, and the
+        choice between a client copy and ECR's replication (a rule sends web/ to demo-prod's eu-west-1)."""
+        assert snap_compare(
+            make_app(), terminal_size=WIDE, run_before=dialog_for(seed.API_REPOSITORY, "v1.4.1")
+        )
+
+    def test_copy_dialog_with_a_conflict(self, snap_compare: Snap, make_app: MakeApp) -> None:
+        """platform/base:debian-bookworm-20260513 to demo-prod (IMMUTABLE) under the tag alpine-3.20.3, which points
+        at another image there: refused in the plan, Copy disabled, nothing written."""
+        assert snap_compare(
+            make_app(),
+            terminal_size=WIDE,
+            run_before=dialog_for(seed.IMMUTABLE_REPOSITORY, "debian-bookworm-20260513", "alpine-3.20.3"),
+        )
+
+    def test_jobs_panel_running_finished_failed(self, snap_compare: Snap, make_app: MakeApp) -> None:
+        """``J``: a running copy (bar, 2.0/6.0 MB, 1.0 MB/s, ETA 0:04, two blobs in flight), a failed one with its
+        reason and ``r retries``, a finished one with its summary; newest first, the cursor on the running one."""
+        assert snap_compare(make_app(), terminal_size=WIDE, run_before=scripted_jobs(FixedClock()))
