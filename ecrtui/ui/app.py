@@ -36,6 +36,7 @@ from ecrtui.ui.format import image_uri
 from ecrtui.ui.jobs import JobsController
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.pane_focus import PaneFocus
+from ecrtui.ui.replication import ReplicationController
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
 from ecrtui.ui.screenshot import screenshot_directory
@@ -113,7 +114,12 @@ class EcrTuiApp(FeatureKeys, UnhandledErrorHook[int]):
         """Copies and replications: App-owned workers, one board, the jobs panel's model."""
         self.feature_controllers: dict[str, Controller] = {"jobs": self.jobs}
         """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
-        self._controllers: list[Controller] = [self.startup, self.sessions, self.jobs]
+        self.feature_controllers["replication"] = ReplicationController(self)
+        self._controllers: list[Controller] = [
+            self.startup,
+            self.sessions,
+            *self.feature_controllers.values(),
+        ]
         self._panes_ready = False
 
     # Layout ----------------------------------------------------------------------------------------------

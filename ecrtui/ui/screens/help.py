@@ -13,7 +13,12 @@ from textual.widgets import Static
 
 from ecrtui.ui.actions import ACTIONS, ActionSpec
 
-SCOPE_TITLES = {"app": "Everywhere", "table": "In a list pane", "inspector": "In the inspector"}
+SCOPE_TITLES = {
+    "app": "Everywhere",
+    "table": "In a list pane",
+    "inspector": "In the inspector",
+    "replication": "In the replication view",
+}
 
 
 def keys_for(spec: ActionSpec, keymap: Mapping[str, str]) -> list[str]:

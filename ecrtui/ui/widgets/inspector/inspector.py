@@ -1,4 +1,4 @@
-"""The image inspector: Summary, Manifest, Config, Layers and Platforms of one image.
+"""The image inspector: Summary, Manifest, Config, Layers, Platforms and Replication of one image.
 
 The inspector owns its load worker (latest selection wins) and a stack of opened images, so a platform child of
 an index can be opened in place and left again with ``esc`` while a breadcrumb shows where you are.
@@ -32,6 +32,7 @@ from ecrtui.ui.widgets.inspector.config_tab import ConfigTab
 from ecrtui.ui.widgets.inspector.layers_tab import LayersTab
 from ecrtui.ui.widgets.inspector.manifest_tab import ManifestTab
 from ecrtui.ui.widgets.inspector.platforms_tab import PlatformsTab
+from ecrtui.ui.widgets.inspector.replication_tab import ReplicationTab
 from ecrtui.ui.widgets.inspector.summary_tab import SummaryTab
 from ecrtui.ui.widgets.inspector.view import (
     child_label,
@@ -46,7 +47,14 @@ if TYPE_CHECKING:
     from ecrtui.ecr.details import ChildImage, ImageDetails
     from ecrtui.ecr.models import ImageSummary, Repository
 
-TAB_IDS: tuple[str, ...] = ("tab-summary", "tab-manifest", "tab-config", "tab-layers", "tab-platforms")
+TAB_IDS: tuple[str, ...] = (
+    "tab-summary",
+    "tab-manifest",
+    "tab-config",
+    "tab-layers",
+    "tab-platforms",
+    "tab-replication",
+)
 """The inspector tabs in the order ``[`` and ``]`` walk them."""
 
 FOLLOW_DELAY = 0.15
@@ -81,7 +89,7 @@ class Opened:
 
 
 class Inspector(Vertical, can_focus=True):
-    """Everything about one image, in five tabs; ``show`` it details or let it ``load`` them.
+    """Everything about one image, in six tabs; ``show`` it details or let it ``load`` them.
 
     Focusable so a pane cycle can land on it; focus is handed straight on to the visible tab's content (the
     layers table, the JSON view...), so arrows and ``enter`` act on what is shown.
@@ -173,6 +181,8 @@ class Inspector(Vertical, can_focus=True):
                 yield LayersTab()
             with TabPane("Platforms", id="tab-platforms"):
                 yield PlatformsTab()
+            with TabPane("Replication", id="tab-replication"):
+                yield ReplicationTab()
 
     # Typed accessors -------------------------------------------------------------------------------------
 
@@ -352,6 +362,7 @@ class Inspector(Vertical, can_focus=True):
             "tab-config": self.query_one(ConfigTab),
             "tab-layers": self.query_one(LayersTab).table,
             "tab-platforms": self.query_one(PlatformsTab).table,
+            "tab-replication": self.query_one(ReplicationTab).table,
         }
         target = content.get(self.active_tab)
         if target is None or not target.display:
@@ -514,6 +525,7 @@ class Inspector(Vertical, can_focus=True):
         self.query_one(ConfigTab).show(details)
         self.query_one(LayersTab).show(details)
         self.query_one(PlatformsTab).show(details)
+        self.query_one(ReplicationTab).show(details, self._service)
         self._update_breadcrumb()
         self._set_state("ready", "")
         # Return focus only if nothing else took it meanwhile (hiding the tabs leaves focus nowhere).
