@@ -116,6 +116,8 @@ class ReplicationController(Controller):
         """Counter of the view's loads: an answer to an older one is dropped."""
         self._unsubscribe_jobs: Callable[[], None] | None = None
         self._jobs_seen: tuple[object, ...] = ()
+        self._backfill_jobs_by_id: dict[str, ReplicationDestination] = {}
+        """The backfill jobs this session started, and where to: stopping one of their backfills cancels the job."""
 
     # -- which keys apply ---------------------------------------------------------------------------------------
 
@@ -383,12 +385,13 @@ class ReplicationController(Controller):
         service = self._service or self.app.sessions.current
         if service is None:
             return
-        self.app.jobs.start(
+        job = self.app.jobs.start(
             JobKind.BACKFILL,
             f"backfill to {destination.label}",
             backfill_runner(service.service, destination),
             on_done=lambda _snapshot: self._replication_moved(service),
         )
+        self._backfill_jobs_by_id[job.id] = destination
         self.app.notify(
             f"ECR replicates the images already here to {destination.label}; the jobs panel follows it",
             title="Backfill started",
@@ -410,6 +413,10 @@ class ReplicationController(Controller):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
+            job_id = self._running_job_for(backfill)
+            if job_id is not None:  # the job's runner stops it, and the job ends as cancelled
+                self.app.jobs.cancel(job_id)
+                return
 
             def work() -> None:
                 try:
@@ -426,6 +433,15 @@ class ReplicationController(Controller):
             self.run_thread(work, name="replication stop", group="replication-change")
 
         self.app.push_screen(ConfirmScreen("Stop the backfill?", message, "Stop"), callback=answered)
+
+    def _running_job_for(self, backfill: ReplicationBackfill) -> str | None:
+        """The id of this session's running job that started ``backfill`` (ECR runs one per destination region at a
+        time, so a running job to its destination is the one), or None."""
+        running = {s.id for s in self.app.jobs.active}
+        for job_id, destination in self._backfill_jobs_by_id.items():
+            if job_id in running and destination == backfill.destination:
+                return job_id
+        return None
 
     def open_backfill_of(self, backfill: ReplicationBackfill) -> None:
         """``enter`` on a backfill: its per-image results, failures first."""

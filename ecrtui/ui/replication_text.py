@@ -117,7 +117,7 @@ def rule_lines(config: ReplicationConfiguration, repository_names: list[str]) ->
                     "destination",
                     destination.label,
                     "another account: needs its registry policy" if requirement else "this account",
-                    requirement[:1].upper() + requirement[1:]
+                    f"Another account: {requirement}"
                     if requirement
                     else f"{destination.label} is this account's own registry: no policy is needed",
                     destination=destination,
