@@ -9,6 +9,9 @@ whole configuration before and after is shown as a diff with what it means (``Re
 rules are read again just before sending, so a change made meanwhile by someone else is never overwritten.
 Backfills and watches are jobs of ``app.jobs`` (``ecrtui.jobs.replication_runners``): they show in the jobs panel
 beside copies, and stopping the job stops the backfill.
+
+The App imports this module before its first frame, which must load neither botocore (``ecr.errors`` does) nor the
+inspector: the screens and the data layer are imported by the methods that use them.
 """
 
 from __future__ import annotations
@@ -16,33 +19,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ecrtui.ecr.errors import Conflict, EcrError, InvalidInput
-from ecrtui.ecr.replication import ReplicationDestination
-from ecrtui.ecr.replication_edits import (
-    AddDestination,
-    AddFilter,
-    RemoveDestination,
-    RemoveFilter,
-    ReplicationEdit,
-    SetDeleteReplication,
-    configuration_diff,
-)
 from ecrtui.jobs.model import JobKind, JobSnapshot
 from ecrtui.ui.controller import Controller, ControllerMessage
 from ecrtui.ui.error_report import one_line
-from ecrtui.ui.replication_text import backfill_counts
-from ecrtui.ui.screens.backfill_report import BackfillReportScreen
-from ecrtui.ui.screens.confirm import ConfirmScreen
-from ecrtui.ui.screens.replication_backfill import BackfillStartScreen
-from ecrtui.ui.screens.replication_change import ReplicationChangeScreen
-from ecrtui.ui.screens.replication_input import ReplicationInputScreen
-from ecrtui.ui.screens.replication_view import ReplicationOverview, ReplicationScreen
 
 if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr
     from ecrtui.ecr.registry_policy import ReplicationGrant
-    from ecrtui.ecr.replication import BackfillReport, ReplicationBackfill, ReplicationConfiguration
+    from ecrtui.ecr.replication import (
+        BackfillReport,
+        ReplicationBackfill,
+        ReplicationConfiguration,
+        ReplicationDestination,
+    )
+    from ecrtui.ecr.replication_edits import ReplicationEdit
     from ecrtui.ui.app import EcrTuiApp
+    from ecrtui.ui.screens.backfill_report import BackfillReportScreen
+    from ecrtui.ui.screens.replication_view import ReplicationOverview, ReplicationScreen
     from ecrtui.ui.widgets.inspector.replication_tab import ReplicationTab
 
 __all__ = ["RECENT_BACKFILLS", "RESULTS_SHOWN", "ReplicationController"]
@@ -152,6 +145,8 @@ class ReplicationController(Controller):
 
     def open(self) -> None:
         """Show the open registry's replication (rules, incoming, backfills)."""
+        from ecrtui.ui.screens.replication_view import ReplicationScreen
+
         service = self.app.sessions.current
         if service is None:
             self.app.notify("Open a registry first", title="Replication", severity="warning")
@@ -160,8 +155,8 @@ class ReplicationController(Controller):
             return
         self._service = service
         names = [r.name for r in self.app.repositories.repositories] if self.app.panes_ready else []
-        account = self.app.header.account
-        title = f"Replication · {account}" if account else "Replication"
+        profile = self.app.header.profile
+        title = f"Replication · {profile}" if profile else "Replication"
         view = ReplicationScreen(
             title, names, self.app.clock, on_change=self._view_changed, on_open=self.open_backfill_of
         )
@@ -231,6 +226,9 @@ class ReplicationController(Controller):
 
     def add_destination(self) -> None:
         """``a``: one more destination for the highlighted rule (a first rule when there is none)."""
+        from ecrtui.ecr.replication import ReplicationDestination
+        from ecrtui.ecr.replication_edits import AddDestination
+
         shown = self._shown()
         if shown is None:
             return
@@ -253,6 +251,8 @@ class ReplicationController(Controller):
 
     def add_filter(self) -> None:
         """``f``: one more repository-name prefix for the highlighted rule."""
+        from ecrtui.ecr.replication_edits import AddFilter
+
         shown = self._shown()
         line = shown[0].rule_line if shown is not None else None
         if shown is None or line is None:
@@ -266,6 +266,8 @@ class ReplicationController(Controller):
 
     def remove(self) -> None:
         """``d``: remove the highlighted filter or destination."""
+        from ecrtui.ecr.replication_edits import RemoveDestination, RemoveFilter
+
         shown = self._shown()
         line = shown[0].rule_line if shown is not None else None
         if line is None:
@@ -277,6 +279,8 @@ class ReplicationController(Controller):
 
     def toggle_deletions(self) -> None:
         """``x``: replicate deletions and tag removals for the highlighted rule, or stop."""
+        from ecrtui.ecr.replication_edits import SetDeleteReplication
+
         shown = self._shown()
         line = shown[0].rule_line if shown is not None else None
         if shown is None or line is None:
@@ -288,6 +292,9 @@ class ReplicationController(Controller):
         self, title: str, explanation: str, placeholder: str, edit_of: Callable[[str], ReplicationEdit]
     ) -> None:
         """Ask for the value of an edit, refusing in the dialog what would be refused, then propose it."""
+        from ecrtui.ecr.errors import InvalidInput
+        from ecrtui.ui.screens.replication_input import ReplicationInputScreen
+
         shown = self._shown()
         if shown is None:
             return
@@ -310,6 +317,10 @@ class ReplicationController(Controller):
 
     def _propose(self, edit: ReplicationEdit) -> None:
         """Show the change as a diff with what it means; send it on yes."""
+        from ecrtui.ecr.errors import InvalidInput
+        from ecrtui.ecr.replication_edits import configuration_diff
+        from ecrtui.ui.screens.replication_change import ReplicationChangeScreen
+
         shown = self._shown()
         if shown is None:
             return
@@ -338,6 +349,8 @@ class ReplicationController(Controller):
         self, before: ReplicationConfiguration, after: ReplicationConfiguration, description: str
     ) -> None:
         """``PutReplicationConfiguration`` in a worker, unless the rules changed since they were shown."""
+        from ecrtui.ecr.errors import Conflict, EcrError
+
         service = self._service
         if service is None:
             return
@@ -363,6 +376,8 @@ class ReplicationController(Controller):
 
     def backfill(self) -> None:
         """``b``: pick a destination of the rules and start a backfill to it, as a job."""
+        from ecrtui.ui.screens.replication_backfill import BackfillStartScreen
+
         shown = self._shown()
         if shown is None:
             return
@@ -400,6 +415,10 @@ class ReplicationController(Controller):
 
     def stop_backfill(self) -> None:
         """``S``: stop the highlighted backfill (confirmed; what was replicated stays)."""
+        from ecrtui.ecr.errors import EcrError
+        from ecrtui.ui.replication_text import backfill_counts
+        from ecrtui.ui.screens.confirm import ConfirmScreen
+
         shown = self._shown()
         backfill = shown[0].backfill if shown is not None else None
         service = self._service
@@ -445,6 +464,8 @@ class ReplicationController(Controller):
 
     def open_backfill_of(self, backfill: ReplicationBackfill) -> None:
         """``enter`` on a backfill: its per-image results, failures first."""
+        from ecrtui.ui.screens.backfill_report import BackfillReportScreen
+
         service = self._service
         if service is None:
             return
@@ -558,6 +579,9 @@ def _rule_scope(config: ReplicationConfiguration, index: int) -> str:
 def _overview(service: CachedEcr, config: ReplicationConfiguration, *, refresh: bool) -> ReplicationOverview:
     """The rest of the view, each part on its own: a registry policy that cannot be read (a missing permission)
     still leaves the rules and the backfills on screen, saying why."""
+    from ecrtui.ecr.errors import EcrError
+    from ecrtui.ui.screens.replication_view import ReplicationOverview
+
     grants: tuple[ReplicationGrant, ...] = ()
     policy_error = ""
     try:

@@ -24,8 +24,10 @@ from ecrtui.ui.format import count, relative_time
 __all__ = [
     "RuleLine",
     "backfill_counts",
+    "backfill_detail",
     "grant_lines",
     "image_status_lines",
+    "image_status_summary",
     "matching_names",
     "rule_lines",
     "status_style",
@@ -144,8 +146,9 @@ def grant_lines(grants: tuple[ReplicationGrant, ...]) -> list[str]:
     return [grant.summary for grant in grants]
 
 
-def backfill_counts(backfill: ReplicationBackfill) -> str:
-    """``12 of 45 replicated, 2 failed (CODE)``; what a backfill without counts is doing otherwise."""
+def backfill_counts(backfill: ReplicationBackfill, *, codes: bool = True) -> str:
+    """``12 of 45 replicated, 2 failed (CODE)`` (the codes only with ``codes``); what a backfill without counts is
+    doing otherwise."""
     progress = backfill.progress
     if backfill.status is BackfillStatus.PREPARING:
         return "ECR is listing the images to replicate"
@@ -155,8 +158,22 @@ def backfill_counts(backfill: ReplicationBackfill) -> str:
         return "no image replicated"
     text = f"{count(progress.completed)} of {count(progress.total)} replicated"
     if progress.failed:
-        text += f", {count(progress.failed)} failed ({', '.join(progress.failure_codes)})"
+        text += f", {count(progress.failed)} failed"
+        if codes and progress.failure_codes:
+            text += f" ({', '.join(progress.failure_codes)})"
     return text
+
+
+def backfill_detail(backfill: ReplicationBackfill) -> str:
+    """The line under the backfills table for the highlighted one: its counts and each failure code explained."""
+    state = backfill.status.value.lower().replace("_", " ")
+    lines = [f"{backfill.destination.label}, {state}: {backfill_counts(backfill, codes=False)}"]
+    if backfill.failure_code:
+        lines.append(explain_failure(backfill.failure_code))
+    lines.extend(
+        explain_failure(code) for code in (backfill.progress.failure_codes if backfill.progress else ())
+    )
+    return "\n".join(lines)
 
 
 def backfill_started(backfill: ReplicationBackfill, now: datetime) -> str:
@@ -165,15 +182,26 @@ def backfill_started(backfill: ReplicationBackfill, now: datetime) -> str:
 
 
 def image_status_lines(replication: ImageReplication) -> list[tuple[str, str, str]]:
-    """``(destination, status, why)`` per destination; why explains a failure code."""
+    """``(destination, status, failure code)`` per destination."""
     return [
         (
             status.destination.label,
             str(status.status),
-            explain_failure(status.failure_code) if status.status is ReplicationStatus.FAILED else "",
+            (status.failure_code or "") if status.status is ReplicationStatus.FAILED else "",
         )
         for status in replication.statuses
     ]
+
+
+def image_status_summary(replication: ImageReplication) -> str:
+    """``2 of 2 destinations finished, 1 failed``, then each failure explained, one line each."""
+    statuses = replication.statuses
+    finished = sum(1 for s in statuses if s.status.is_final)
+    failed = replication.failed
+    noun = "destination" if len(statuses) == 1 else "destinations"
+    lines = [f"{finished} of {len(statuses)} {noun} finished" + (f", {len(failed)} failed" if failed else "")]
+    lines.extend(f"{s.destination.label}: {explain_failure(s.failure_code) or 'failed'}" for s in failed)
+    return "\n".join(lines)
 
 
 def no_status_reason(

@@ -18,8 +18,10 @@ from ecrtui.ecr.replication import (
 )
 from ecrtui.ui.replication_text import (
     backfill_counts,
+    backfill_detail,
     grant_lines,
     image_status_lines,
+    image_status_summary,
     matching_names,
     no_status_reason,
     rule_lines,
@@ -96,6 +98,11 @@ def test_backfill_counts() -> None:
     assert backfill_counts(backfill(BackfillStatus.PREPARING)) == "ECR is listing the images to replicate"
     moving = backfill(BackfillStatus.IN_PROGRESS, BackfillProgress(1200, 1100, 3, ("ImageTagImmutable",)))
     assert backfill_counts(moving) == "1,100 of 1,200 replicated, 3 failed (ImageTagImmutable)"
+    assert backfill_counts(moving, codes=False) == "1,100 of 1,200 replicated, 3 failed"
+    assert backfill_detail(moving).splitlines() == [
+        "eu-west-1 (222222222222), in progress: 1,100 of 1,200 replicated, 3 failed",
+        "ImageTagImmutable: the destination's tags are immutable and the tag already names another image there",
+    ]
     failed = backfill(BackfillStatus.FAILED, failure_code="DestinationNotConfigured")
     assert backfill_counts(failed).startswith(
         "DestinationNotConfigured: the destination left the replication rules"
@@ -112,11 +119,10 @@ def test_report_facts_explain_the_failure_codes() -> None:
     facts = report_facts(ended, NOW)
     assert "Started      2026-06-01T11:00:00Z (an hour ago)" in facts
     assert "Ended        2026-06-01T11:05:00Z" in facts
-    assert (
-        facts[-1]
-        .strip()
-        .startswith("ReplicateImageAccessDenied: the destination registry's permissions policy")
+    assert facts[-1].startswith(
+        "Failure code ReplicateImageAccessDenied: the destination registry's permissions policy"
     )
+    assert "Progress     2 of 4 replicated, 2 failed" in facts
 
 
 def test_image_status_lines_and_why_there_are_none() -> None:
@@ -130,9 +136,15 @@ def test_image_status_lines_and_why_there_are_none() -> None:
         ),
     )
     lines = image_status_lines(replication)
-    assert lines[0] == ("eu-west-1 (222222222222)", "COMPLETE", "")
-    assert lines[1][1] == "FAILED"
-    assert lines[1][2].startswith("ImageTagImmutable: the destination's tags are immutable")
+    assert lines == [
+        ("eu-west-1 (222222222222)", "COMPLETE", ""),
+        ("us-west-2 (111111111111)", "FAILED", "ImageTagImmutable"),
+    ]
+    summary = image_status_summary(replication).splitlines()
+    assert summary[0] == "2 of 2 destinations finished, 1 failed"
+    assert summary[1].startswith(
+        "us-west-2 (111111111111): ImageTagImmutable: the destination's tags are immutable"
+    )
     none = ImageReplication("web/api", "sha256:" + "a" * 64, "v1")
     assert "pushed before them" in no_status_reason(none, (PROD_WEST,))
     assert no_status_reason(none, ()) == "No replication: no rule of this registry covers web/api."

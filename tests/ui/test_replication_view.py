@@ -127,7 +127,7 @@ class TestTheView:
             assert view.incoming_text == "none: no other account may replicate into this registry"
             assert view.backfill is None
             assert view.query_one("#replication-body").border_title == (
-                "Replication · 111111111111 · 111111111111 (us-east-1)"
+                "Replication · demo-dev · 111111111111 (us-east-1)"
             )
             assert EDIT_KEYS | {"r", "escape"} <= set(view.active_bindings)
             await move_to_line(pilot, view, "0:destination:eu-west-1:222222222222")
@@ -474,7 +474,7 @@ class TestInspector:
                 ("eu-west-1 (222222222222)", ReplicationStatus.COMPLETE)
             ]
             assert tab.table.row_count == 1
-            assert tab.notice == "1 of 1 destinations done"
+            assert tab.notice == "1 of 1 destination finished"
             app.inspector.focus()
             await pilot.press("w")
             await wait_for(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,7 +25,7 @@ from ecrtui.ui.widgets.inspector.row_table import RowTable
 
 __all__ = ["BackfillReportScreen", "report_facts"]
 
-_COLUMNS = ("Image", "Status", "Why")
+_COLUMNS = ("Image", "Status", "Failure code")
 
 
 def report_facts(backfill: ReplicationBackfill, now: datetime) -> list[str]:
@@ -37,11 +38,11 @@ def report_facts(backfill: ReplicationBackfill, now: datetime) -> list[str]:
     ]
     if backfill.ended_at is not None:
         lines.append(f"Ended        {exact_time(backfill.ended_at)}")
-    lines.append(f"Progress     {backfill_counts(backfill)}")
+    lines.append(f"Progress     {backfill_counts(backfill, codes=False)}")
     if backfill.failure_code:
-        lines.append(f"Failure      {explain_failure(backfill.failure_code)}")
+        lines.append(f"Failed       {explain_failure(backfill.failure_code)}")
     codes = backfill.progress.failure_codes if backfill.progress else ()
-    lines.extend(f"             {explain_failure(code)}" for code in codes)
+    lines.extend(f"Failure code {explain_failure(code)}" for code in codes)
     return lines
 
 
@@ -67,6 +68,7 @@ class BackfillReportScreen(ModalScreen[None]):
             )
             yield Static("Loading the per-image results…", id="backfill-results-note", markup=False)
             yield RowTable(id="backfill-results", cursor_type="row", zebra_stripes=False)
+            yield Static(id="backfill-result-detail", markup=False)
         yield Footer()
 
     @property
@@ -93,16 +95,25 @@ class BackfillReportScreen(ModalScreen[None]):
         table.clear()
         for number, result in enumerate(report.results):
             status = str(result.status)
-            table.add_row(
-                result.label,
-                Text(status, style=status_style(status)),
-                result.detail,
-                key=str(number),
-            )
+            codes = result.failure_code or ""
+            if result.sub_image_failure_codes:
+                codes += f" ({', '.join(result.sub_image_failure_codes)})"
+            table.add_row(result.label, Text(status, style=status_style(status)), codes, key=str(number))
         table.display = bool(report.results)
         if report.results:
             table.focus()
         self.query_one("#backfill-results-note", Static).update(self._note(report))
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        results = self.report.results if self.report is not None else ()
+        row = event.cursor_row
+        detail = ""
+        if 0 <= row < len(results):
+            result = results[row]
+            detail = f"{result.label} ({result.digest})" + (f"\n{result.detail}" if result.detail else "")
+        self.query_one("#backfill-result-detail", Static).update(detail)
 
     @staticmethod
     def _note(report: BackfillReport) -> str:

@@ -26,6 +26,7 @@ from ecrtui.ui.actions import bindings_for
 from ecrtui.ui.replication_text import (
     RuleLine,
     backfill_counts,
+    backfill_detail,
     backfill_started,
     grant_lines,
     rule_lines,
@@ -240,17 +241,23 @@ class ReplicationScreen(ModalScreen[None]):
                 backfill.destination.label,
                 Text(status, style=status_style(status)),
                 backfill_started(backfill, now),
-                backfill_counts(backfill),
+                backfill_counts(backfill, codes=False),
                 key=backfill.backfill_id,
             )
         table.display = bool(self._backfills)
         ids = [b.backfill_id for b in self._backfills]
         if kept in ids:
             table.move_cursor(row=ids.index(kept))
+        self._show_backfill_note()
+
+    def _show_backfill_note(self) -> None:
+        overview = self.overview
+        if overview is None:
+            return
         if overview.backfills_error:
             note = overview.backfills_error
-        elif self._backfills:
-            note = "enter: per-image results"
+        elif self.backfill is not None:
+            note = backfill_detail(self.backfill) + "\nenter: per-image results"
         else:
             note = "None: rules replicate new pushes only; a backfill replicates the images already here."
         self.query_one("#replication-backfills-note", Static).update(note)
@@ -261,6 +268,7 @@ class ReplicationScreen(ModalScreen[None]):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self._show_detail()
+        self._show_backfill_note()
         self._on_change()
 
     @on(DataTable.RowSelected, "#replication-backfills")

@@ -24,7 +24,12 @@ from textual.worker import get_current_worker
 
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.messages import EcrFailed
-from ecrtui.ui.replication_text import image_status_lines, no_status_reason, status_style
+from ecrtui.ui.replication_text import (
+    image_status_lines,
+    image_status_summary,
+    no_status_reason,
+    status_style,
+)
 from ecrtui.ui.widgets.inspector.row_table import RowTable
 from ecrtui.ui.widgets.inspector.view import crumb_label
 
@@ -34,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ReplicationSource", "ReplicationTab", "ReplicationTarget"]
 
-_COLUMNS = ("Destination", "Status", "Why")
+_COLUMNS = ("Destination", "Status", "Failure code")
 
 
 @runtime_checkable
@@ -164,6 +169,7 @@ class ReplicationTab(Vertical):
         self._request += 1
         self.replication = None
         self.query_one("#replication-heading", Static).update(f"Replication of {target.label}")
+        self.query_one("#replication-hint", Static).display = self._source is not None
         if self._source is None:
             self._say("Replication status is read from the open registry (none is open here).")
             return
@@ -212,15 +218,10 @@ class ReplicationTab(Vertical):
             return
         table = self.table
         table.clear()
-        for destination, status, why in image_status_lines(replication):
-            table.add_row(destination, Text(status, style=status_style(status)), why)
+        for destination, status, code in image_status_lines(replication):
+            table.add_row(destination, Text(status, style=status_style(status)), code)
         table.display = True
-        finished = sum(1 for s in replication.statuses if s.status.is_final)
-        failed = len(replication.failed)
-        summary = f"{finished} of {len(replication.statuses)} destinations done" + (
-            f", {failed} failed" if failed else ""
-        )
-        self.query_one("#replication-notice", Static).update(summary)
+        self.query_one("#replication-notice", Static).update(image_status_summary(replication))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
