@@ -127,6 +127,17 @@ async def help_screen(pilot: AppPilot) -> None:
     await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "the help screen")
 
 
+async def replication_view(pilot: AppPilot) -> None:
+    """``E`` over the main screen: demo-dev's replication rules, incoming replication and backfills."""
+    app = await open_image(pilot, API_REPOSITORY, API_LATEST)
+    await pilot.press("E")
+    await until(
+        pilot,
+        lambda: type(app.screen).__name__ == "ReplicationScreen" and getattr(app.screen, "overview", None),
+        "the replication view",
+    )
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screenshot: a file name, a terminal size and how to get there."""
@@ -144,6 +155,7 @@ SHOTS = (
     Shot("inspector-layers", WIDE, showing(API_REPOSITORY, API_LATEST, 3), "the Layers tab"),
     Shot("index-platforms", WIDE, showing(MULTIARCH_REPOSITORY, MULTIARCH_TAG, 4), "a multi-arch index"),
     Shot("help", WIDE, help_screen, "the ? help screen"),
+    Shot("replication", WIDE, replication_view, "the replication view (E)"),
     Shot("small-80x24", SMALL, showing(API_REPOSITORY, API_LATEST), "the 80x24 layout"),
 )
 
