@@ -488,3 +488,32 @@ class TestInspector:
             assert watch.state is JobState.DONE, watch.error
             assert watch.title == f"replication of {tab.target.label if tab.target else ''}"
             assert "replicated to eu-west-1 (222222222222)" in watch.summary
+
+
+class TestFailures:
+    @asynctest
+    async def test_rules_that_cannot_be_read_say_why_in_the_view(
+        self, sandbox_factory: Callable[..., SandboxProcess], wait_for: WaitFor
+    ) -> None:
+        sandbox = sandbox_factory(*QUICK)
+        app = app_on(sandbox)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot, wait_for)
+            sandbox.stop()  # ECR is unreachable from now on
+            await pilot.press("E")
+            replication = controller(app)
+            await wait_for(
+                pilot,
+                lambda: (
+                    replication.view is not None and replication.view.status_text.startswith("Could not read")
+                ),
+                "the view to say why",
+            )
+            view = replication.view
+            assert view is not None
+            assert view.status_text.endswith("(r retries)")
+            assert view.overview is None
+            assert app.errors.log[-1].context == "reading the replication rules"
+            assert not {"a", "f", "d", "x", "b"} & {
+                key for key, binding in view.active_bindings.items() if binding.enabled
+            }, "nothing to change before the rules are known"
