@@ -201,6 +201,17 @@ async def jobs_panel(pilot: AppPilot) -> None:
     )
 
 
+async def replication_view(pilot: AppPilot) -> None:
+    """``E`` over the main screen: demo-dev's replication rules, incoming replication and backfills."""
+    app = await open_image(pilot, API_REPOSITORY, API_LATEST)
+    await pilot.press("E")
+    await until(
+        pilot,
+        lambda: type(app.screen).__name__ == "ReplicationScreen" and getattr(app.screen, "overview", None),
+        "the replication view",
+    )
+
+
 @dataclass(frozen=True)
 class Shot:
     """One screenshot: a file name, a terminal size and how to get there."""
@@ -219,6 +230,7 @@ SHOTS = (
     Shot("index-platforms", WIDE, showing(MULTIARCH_REPOSITORY, MULTIARCH_TAG, 4), "a multi-arch index"),
     Shot("help", WIDE, help_screen, "the ? help screen"),
     Shot("review-delete", WIDE, delete_review, "d on an index: what a deletion would lose"),
+    Shot("replication", WIDE, replication_view, "the replication view (E)"),
     Shot("small-80x24", SMALL, showing(API_REPOSITORY, API_LATEST), "the 80x24 layout"),
     Shot("copy-dialog", WIDE, copy_dialog(API_REPOSITORY, "v1.4.1"), "c: the copy dialog and its plan"),
     Shot(

@@ -36,7 +36,17 @@ from ecrtui.ecr.login import RegistryEndpoint
 from ecrtui.ecr.manifests import Manifest, ManifestError, Schema1Manifest, parse_manifest
 from ecrtui.ecr.models import ImageSummary, Registry, Repository
 from ecrtui.ecr.mutability import TagMutability
-from ecrtui.ecr.replication import ReplicationConfiguration
+from ecrtui.ecr.registry_policy import RegistryPolicy
+from ecrtui.ecr.replication import (
+    BackfillReport,
+    BackfillResult,
+    ImageReplication,
+    ReplicationBackfill,
+    ReplicationConfiguration,
+    ReplicationDestination,
+    ReplicationStatus,
+)
+from ecrtui.ecr.replication_ops import BACKFILL_PAGE, RESULTS_PAGE
 from ecrtui.ecr.scans import ScanFindings
 from ecrtui.ecr.service import PAGE_SIZE, CallerIdentity, EcrService, TagStatus
 from ecrtui.ecr.transfers import Referrer
@@ -211,7 +221,14 @@ class CachedEcr:
         for key in wanted:
             self.listing_budget.forget(self, key)
 
-    def _cached(self, key: tuple[Any, ...], loader: Callable[[], T], refresh: bool) -> T:
+    def _cached(
+        self,
+        key: tuple[Any, ...],
+        loader: Callable[[], T],
+        refresh: bool,
+        keep: Callable[[T], bool] | None = None,
+    ) -> T:
+        """The stored value within the TTL, else ``loader()``, stored unless ``keep`` says it will not last."""
         if not refresh:
             entry = self._fresh(key)
             if entry is not None:
@@ -219,7 +236,8 @@ class CachedEcr:
                 return value
         generation = self._generation(key)
         loaded = loader()
-        self._store(key, loaded, generation)
+        if keep is None or keep(loaded):
+            self._store(key, loaded, generation)
         return loaded
 
     def _cached_pages(
@@ -690,7 +708,7 @@ class CachedEcr:
     def _invalidate_repository(self, rid: str, name: str, *, listing_too: bool = False) -> None:
         """Image listings (every tag filter) and scan results of one repository; with ``listing_too`` (the
         repository itself went away) everything about it and the registry's repository listing."""
-        image_keys = {"images", "scan-findings", "lifecycle-preview", "referrers"}
+        image_keys = {"images", "scan-findings", "lifecycle-preview", "referrers", "image-replication"}
 
         def touches(key: tuple[Any, ...]) -> bool:
             if listing_too and key == ("repositories", rid):
@@ -759,3 +777,115 @@ class CachedEcr:
         """Where ``docker login``/``docker pull`` go (no token is kept)."""
         rid = self._rid(registry_id)
         return self._cached(("registry-endpoint", rid), lambda: self.service.registry_endpoint(rid), refresh)
+
+    # -- ECR's replication (issue 10): rules, the registry policy, backfills, each image's status -------------------
+
+    @property
+    def account_id(self) -> str:
+        """The caller's account: the registry whose rules and policy ``DescribeRegistry`` answers for."""
+        return self.service.account_id
+
+    @property
+    def region(self) -> str:
+        return self.service.region
+
+    def put_replication_configuration(
+        self, configuration: ReplicationConfiguration
+    ) -> ReplicationConfiguration:
+        """Replace the rules; every image's replication status may change with them."""
+        try:
+            return self.service.put_replication_configuration(configuration)
+        finally:
+            self._invalidate_keys(("replication", self.account_id))
+            self._invalidate_image_replication(self.account_id)
+
+    def get_registry_policy(self, *, refresh: bool = False) -> RegistryPolicy | None:
+        """Who may replicate into this registry (cached: only ``PutRegistryPolicy`` changes it)."""
+        return self._cached(("registry-policy", self.account_id), self.service.get_registry_policy, refresh)
+
+    def recent_replication_backfills(
+        self,
+        limit: int = BACKFILL_PAGE,
+        registry_id: str | None = None,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> list[ReplicationBackfill]:
+        """The newest backfills, one call; never cached: their progress moves on ECR's side."""
+        pages = self.service.iter_replication_backfill_pages(
+            self._rid(registry_id), cancel=cancel, page_size=limit
+        )
+        return next(pages, [])
+
+    def get_backfill_results(
+        self,
+        backfill_id: str,
+        registry_id: str | None = None,
+        *,
+        limit: int = RESULTS_PAGE,
+        refresh: bool = False,
+        cancel: threading.Event | None = None,
+    ) -> BackfillReport:
+        """A backfill with at most ``limit`` of its per-image results, failures first (a backfill of a whole
+        registry has one result per image and tag). Cached once the backfill has ended: its results never change."""
+        rid = self._rid(registry_id)
+
+        def load() -> BackfillReport:
+            backfill: ReplicationBackfill | None = None
+            results: list[BackfillResult] = []
+            for status in (ReplicationStatus.FAILED, ReplicationStatus.COMPLETE):
+                for seen, page in self.service.iter_backfill_result_pages(
+                    backfill_id, rid, status=status, cancel=cancel, page_size=min(limit, RESULTS_PAGE) or 1
+                ):
+                    backfill = seen
+                    results.extend(page[: limit - len(results)])
+                    if len(results) >= limit:
+                        break
+                if backfill is None or not backfill.status.is_final or len(results) >= limit:
+                    break  # ECR publishes results once a backfill has ended
+            if backfill is None:
+                backfill = self.service.get_replication_backfill(backfill_id, rid)
+            return BackfillReport(backfill, tuple(results))
+
+        return self._cached(
+            ("backfill-results", rid, backfill_id, limit),
+            load,
+            refresh,
+            keep=lambda report: (
+                report.backfill.status.is_final and not (cancel is not None and cancel.is_set())
+            ),
+        )
+
+    def get_image_replication(
+        self, repository_name: str, reference: str, registry_id: str | None = None, *, refresh: bool = False
+    ) -> ImageReplication:
+        """An image's replication per destination; cached only once every destination is done (until the rules,
+        a backfill or the repository's images change). No status at all is not kept: a backfill gives one."""
+        rid = self._rid(registry_id)
+        return self._cached(
+            ("image-replication", rid, repository_name, reference),
+            lambda: self.service.get_image_replication(repository_name, reference, rid),
+            refresh,
+            keep=lambda replication: bool(replication.statuses) and replication.is_final,
+        )
+
+    def start_replication_backfill(
+        self, destination: ReplicationDestination, registry_id: str | None = None
+    ) -> ReplicationBackfill:
+        rid = self._rid(registry_id)
+        try:
+            return self.service.start_replication_backfill(destination, rid)
+        finally:
+            self._invalidate_image_replication(rid)
+
+    def stop_replication_backfill(
+        self, backfill_id: str, registry_id: str | None = None
+    ) -> ReplicationBackfill:
+        rid = self._rid(registry_id)
+        try:
+            return self.service.stop_replication_backfill(backfill_id, rid)
+        finally:
+            self._invalidate_image_replication(rid)
+
+    def _invalidate_image_replication(self, rid: str) -> None:
+        """Every image's replication status in one registry (a backfill or new rules move them all)."""
+        self.invalidate(lambda key: key[0] == "image-replication" and key[1] == rid)

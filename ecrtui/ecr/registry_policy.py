@@ -95,6 +95,16 @@ class ReplicationGrant:
     replicate: bool
     create_repository: bool
 
+    @property
+    def summary(self) -> str:
+        """What the grant lets the account do, in one line (``account 111111111111 may replicate and create
+        repositories``)."""
+        who = "every account" if self.account_id == "*" else f"account {self.account_id}"
+        if not self.replicate:
+            return f"{who} is named but may not replicate (ecr:ReplicateImage is not granted)"
+        create = "and create repositories" if self.create_repository else "into existing repositories only"
+        return f"{who} may replicate {create}"
+
 
 @dataclass(frozen=True, slots=True)
 class RegistryPolicy:

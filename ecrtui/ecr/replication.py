@@ -34,6 +34,7 @@ __all__ = [
     "ReplicationDestination",
     "ReplicationRule",
     "ReplicationStatus",
+    "check_repository_prefix",
     "explain_failure",
 ]
 
@@ -66,6 +67,15 @@ def explain_failure(code: str | None) -> str:
         return ""
     explanation = _EXPLANATIONS.get(code)
     return f"{code}: {explanation}" if explanation else code
+
+
+def check_repository_prefix(prefix: str, where: str = "") -> None:
+    """Refuse what ECR refuses as a ``PREFIX_MATCH`` filter (``InvalidInput``, prefixed with ``where``)."""
+    if not 2 <= len(prefix) <= 256 or not _FILTER.match(prefix):
+        raise _invalid(
+            f"{where + ': ' if where else ''}filter {prefix!r} is not a repository-name prefix (2-256 characters: "
+            "lowercase letters, digits, '.', '_', '-' and '/')"
+        )
 
 
 def _invalid(message: str) -> InvalidInput:
@@ -241,11 +251,7 @@ class ReplicationConfiguration:
             if len(rule.repository_prefixes) > MAX_FILTERS:
                 raise _invalid(f"{where}: {len(rule.repository_prefixes)} filters, at most {MAX_FILTERS}")
             for prefix in rule.repository_prefixes:
-                if not 2 <= len(prefix) <= 256 or not _FILTER.match(prefix):
-                    raise _invalid(
-                        f"{where}: filter {prefix!r} is not a repository-name prefix (2-256 characters: lowercase "
-                        "letters, digits, '.', '_', '-' and '/')"
-                    )
+                check_repository_prefix(prefix, where)
             for index, destination in enumerate(rule.destinations):
                 at = f"{where}.destinations[{index}]"
                 destination.check(at)

@@ -274,6 +274,83 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "inspector",
         help="Leave an index's platform and return to the index",
     ),
+    # Replication with ECR itself (issue 10): the open registry's view, its keys, and the inspector's watch. The
+    # keys reach ``ui/replication.py`` by name; its ``check`` hides every change in read-only mode.
+    ActionSpec(
+        "app.replication",
+        "E",
+        "feature('replication.open')",
+        "Replication",
+        "app",
+        help="The open registry's replication: rules, who may replicate in, backfills",
+    ),
+    ActionSpec(
+        "inspector.watch_replication",
+        "w",
+        "app.feature('replication.watch_image')",
+        "Watch replication",
+        "inspector",
+        help="Follow the inspected image's replication to every destination, as a job",
+    ),
+    ActionSpec(
+        "replication.add_destination",
+        "a",
+        "app.feature('replication.add_destination')",
+        "Add destination",
+        "replication",
+        help="Add a destination to the highlighted rule (a new rule when there is none)",
+    ),
+    ActionSpec(
+        "replication.add_filter",
+        "f",
+        "app.feature('replication.add_filter')",
+        "Add filter",
+        "replication",
+        help="Add a repository-name prefix to the highlighted rule",
+    ),
+    ActionSpec(
+        "replication.remove",
+        "d,delete",
+        "app.feature('replication.remove')",
+        "Remove",
+        "replication",
+        help="Remove the highlighted filter or destination",
+    ),
+    ActionSpec(
+        "replication.deletions",
+        "x",
+        "app.feature('replication.toggle_deletions')",
+        "Deletions on/off",
+        "replication",
+        help="Replicate deletions and tag removals for the highlighted rule, or stop",
+    ),
+    ActionSpec(
+        "replication.backfill",
+        "b",
+        "app.feature('replication.backfill')",
+        "Backfill",
+        "replication",
+        help="Replicate the images already here to a destination of the rules (a job)",
+    ),
+    ActionSpec(
+        "replication.stop_backfill",
+        "S",
+        "app.feature('replication.stop_backfill')",
+        "Stop backfill",
+        "replication",
+        help="Stop the highlighted backfill",
+    ),
+    ActionSpec(
+        "replication.reload",
+        "r",
+        "app.feature('replication.reload')",
+        "Reload",
+        "replication",
+        help="Read the rules, the policy and the backfills again",
+    ),
+    ActionSpec(
+        "replication.close", "escape,q", "dismiss", "Close", "replication", help="Back to the browser"
+    ),
 )
 
 

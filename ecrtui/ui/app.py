@@ -31,7 +31,6 @@ from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
 from ecrtui.ui.controller import Controller, ControllerMessage
 from ecrtui.ui.copy_controller import CopyController
 from ecrtui.ui.error_policy import ErrorPolicy
-from ecrtui.ui.error_report import one_line
 from ecrtui.ui.feature_keys import FeatureKeys
 from ecrtui.ui.format import image_uri
 from ecrtui.ui.jobs import JobsController
@@ -39,9 +38,10 @@ from ecrtui.ui.jobs_view import AsksBeforeQuitting, JobsView
 from ecrtui.ui.manage import ManageController
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.pane_focus import PaneFocus
+from ecrtui.ui.replication import ReplicationController
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
-from ecrtui.ui.screenshot import screenshot_directory
+from ecrtui.ui.screenshot import SavesScreenshots
 from ecrtui.ui.sessions import DEMO_PROFILE, RegistrySessions
 from ecrtui.ui.startup import Startup
 from ecrtui.ui.textual_compat import UnhandledErrorHook
@@ -73,7 +73,7 @@ def _css_paths() -> list[str | PurePath]:
     return [here / "app.tcss", *sorted((here / "widgets").glob("*.tcss"))]
 
 
-class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, UnhandledErrorHook[int]):
+class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErrorHook[int]):
     """Registries | Repositories | Images, an inspector, a header and a footer."""
 
     CSS_PATH = _css_paths()
@@ -117,6 +117,7 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, UnhandledErrorHook[int]):
         """Jobs (App-owned workers, one board); ``c``: the copy dialog; ``J``: the panel, and asking before quitting."""
         manage = ManageController(self)  # the management keys, their reviews and views
         features = {"jobs": self.jobs, "copy": self.copying, "jobs_panel": self.jobs_view, "manage": manage}
+        features["replication"] = ReplicationController(self)  # E: the replication view; w: watch an image
         self.feature_controllers: dict[str, Controller] = features
         """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
         self._controllers: list[Controller] = [self.startup, self.sessions, *features.values()]
@@ -368,21 +369,6 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, UnhandledErrorHook[int]):
     def action_toggle_theme(self) -> None:
         """Dark ↔ light."""
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
-
-    def deliver_screenshot(
-        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
-    ) -> str | None:
-        """The palette's Screenshot, saved where a directory exists (``screenshot.screenshot_directory``)."""
-        return super().deliver_screenshot(filename, path or str(screenshot_directory()), time_format)
-
-    @on(events.DeliveryFailed)
-    def _delivery_failed(self, event: events.DeliveryFailed) -> None:
-        """Say why a screenshot could not be saved (Textual's own message gives no reason)."""
-        if event.name == "screenshot":
-            event.prevent_default()
-            self.notify(
-                one_line(event.exception), title="Screenshot not saved", severity="error", markup=False
-            )
 
     def palette_commands(self) -> Sequence[PaletteCommand]:
         """What the palette offers now (see ``commands.app_commands``)."""

@@ -106,4 +106,28 @@ def app_commands(app: EcrTuiApp) -> list[PaletteCommand]:
                 )
             )
     commands += manage_commands(app)
+    commands += replication_commands(app)
+    return commands
+
+
+def replication_commands(app: EcrTuiApp) -> list[PaletteCommand]:
+    """ECR's own replication: the open registry's view, and a watch of the inspected image."""
+    replication = app.feature_controllers["replication"]
+    commands: list[PaletteCommand] = []
+    if replication.check("open"):
+        commands.append(
+            PaletteCommand(
+                "replication: view rules and backfills",
+                "the open registry's replication rules, who may replicate in, recent backfills",
+                lambda: app.action_feature("replication.open"),
+            )
+        )
+    if replication.check("watch_image"):
+        commands.append(
+            PaletteCommand(
+                "replication: watch the inspected image",
+                "follow its replication to every destination, as a job",
+                lambda: app.action_feature("replication.watch_image"),
+            )
+        )
     return commands

@@ -12,6 +12,10 @@ import tempfile
 from pathlib import Path
 
 from platformdirs import user_downloads_path
+from textual import events, on
+from textual.app import App
+
+from ecrtui.ui.error_report import one_line
 
 
 def screenshot_directory(downloads: Path | None = None, cwd: Path | None = None) -> Path:
@@ -20,3 +24,21 @@ def screenshot_directory(downloads: Path | None = None, cwd: Path | None = None)
         if candidate.is_dir() and os.access(candidate, os.W_OK):
             return candidate
     return Path(tempfile.gettempdir())
+
+
+class SavesScreenshots(App[int]):
+    """Mixed into the App: the palette's Screenshot saved where a directory exists, or a reason why not."""
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        return super().deliver_screenshot(filename, path or str(screenshot_directory()), time_format)
+
+    @on(events.DeliveryFailed)
+    def _delivery_failed(self, event: events.DeliveryFailed) -> None:
+        """Textual's own message gives no reason."""
+        if event.name == "screenshot":
+            event.prevent_default()
+            self.notify(
+                one_line(event.exception), title="Screenshot not saved", severity="error", markup=False
+            )

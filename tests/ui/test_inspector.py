@@ -215,7 +215,7 @@ def pilot_test(scenario: Callable[..., Coroutine[Any, Any, None]]) -> Callable[.
 
 
 class TestTabs:
-    """``[`` and ``]`` walk the five tabs, wrapping round, and the app-facing methods do the same."""
+    """``[`` and ``]`` walk the tabs, wrapping round, and the app-facing methods do the same."""
 
     @pilot_test
     async def test_brackets_cycle_tabs(self) -> None:

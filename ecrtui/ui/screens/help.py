@@ -20,6 +20,7 @@ SCOPE_TITLES = {
     "copy": "In the copy dialog",
     "jobs": "In the jobs panel",
     "inspector": "In the inspector",
+    "replication": "In the replication view",
 }
 
 

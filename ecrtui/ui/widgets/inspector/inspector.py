@@ -1,4 +1,4 @@
-"""The image inspector: Summary, Manifest, Config, Layers, Platforms, Scan and Referrers of one image.
+"""The image inspector: Summary, Manifest, Config, Layers, Platforms, Scan, Referrers and Replication of one image.
 
 The inspector owns its load worker (latest selection wins) and a stack of opened images, so a platform child of
 an index can be opened in place and left again with ``esc`` while a breadcrumb shows where you are.
@@ -33,6 +33,7 @@ from ecrtui.ui.widgets.inspector.layers_tab import LayersTab
 from ecrtui.ui.widgets.inspector.manifest_tab import ManifestTab
 from ecrtui.ui.widgets.inspector.platforms_tab import PlatformsTab
 from ecrtui.ui.widgets.inspector.referrers_tab import ReferrersTab
+from ecrtui.ui.widgets.inspector.replication_tab import ReplicationTab
 from ecrtui.ui.widgets.inspector.scan_tab import ScanTab
 from ecrtui.ui.widgets.inspector.summary_tab import SummaryTab
 from ecrtui.ui.widgets.inspector.view import (
@@ -56,6 +57,7 @@ TAB_IDS: tuple[str, ...] = (
     "tab-platforms",
     "tab-scan",
     "tab-referrers",
+    "tab-replication",
 )
 """The inspector tabs in the order ``[`` and ``]`` walk them."""
 
@@ -91,7 +93,7 @@ class Opened:
 
 
 class Inspector(Vertical, can_focus=True):
-    """Everything about one image, in five tabs; ``show`` it details or let it ``load`` them.
+    """Everything about one image, in six tabs; ``show`` it details or let it ``load`` them.
 
     Focusable so a pane cycle can land on it; focus is handed straight on to the visible tab's content (the
     layers table, the JSON view...), so arrows and ``enter`` act on what is shown.
@@ -187,6 +189,8 @@ class Inspector(Vertical, can_focus=True):
                 yield ScanTab()
             with TabPane("Referrers", id="tab-referrers"):
                 yield ReferrersTab()
+            with TabPane("Replication", id="tab-replication"):
+                yield ReplicationTab()
 
     # Typed accessors -------------------------------------------------------------------------------------
 
@@ -369,6 +373,7 @@ class Inspector(Vertical, can_focus=True):
             "tab-platforms": self.query_one(PlatformsTab).table,
             "tab-scan": self.query_one(ScanTab).table,
             "tab-referrers": self.query_one(ReferrersTab).table,
+            "tab-replication": self.query_one(ReplicationTab).table,
         }
         target = content.get(self.active_tab)
         if target is None or not target.display:
@@ -544,6 +549,7 @@ class Inspector(Vertical, can_focus=True):
         self.query_one(PlatformsTab).show(details)
         self.query_one(ScanTab).show(details, self._service)
         self.query_one(ReferrersTab).show(details, self._service)
+        self.query_one(ReplicationTab).show(details, self._service)
         self._update_breadcrumb()
         self._set_state("ready", "")
         # Return focus only if nothing else took it meanwhile (hiding the tabs leaves focus nowhere).
