@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ecrtui.config import ConfigError, RegistryEntry, Settings, apply_flags, load_settings
 from ecrtui.ecr.aws_files import AwsFiles, profile_names
+from ecrtui.hangup import exit_on_hangup
 
 EXIT_USAGE = 2
 DEMO_MODULES = ("moto", "flask", "flask_cors")
@@ -100,9 +101,14 @@ def run_tui(args: argparse.Namespace) -> int:
     from ecrtui.ui.app import EcrTuiApp
 
     app = EcrTuiApp(settings, aws_files=files, open_registry=entry, demo_dir=demo_dir, tune_process=True)
+
+    def cleanup() -> None:
+        if demo_dir is not None:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+
+    exit_on_hangup(app.exit, cleanup)
     try:
         app.run()
     finally:
-        if demo_dir is not None:
-            shutil.rmtree(demo_dir, ignore_errors=True)
+        cleanup()
     return app.return_code or 0

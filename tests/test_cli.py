@@ -90,3 +90,34 @@ def test_missing_explicit_config_exits_2(tmp_path: Path) -> None:
     result = run(f"import sys\nfrom ecrtui.cli import main\nsys.exit(main(['--config', {str(missing)!r}]))")
     assert result.returncode == 2
     assert "config file not found" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["copy", "a:1", "b", "--jobs", "abc"],
+            "ecrtui copy: argument --jobs: invalid int value: 'abc' (ecrtui copy --help shows the options)",
+        ),
+        (
+            ["sandbox", "--seed", "foo"],
+            "ecrtui sandbox: argument --seed: invalid choice: 'foo' (choose from 'demo', 'empty') "
+            "(ecrtui sandbox --help shows the options)",
+        ),
+        (
+            ["copy"],
+            "ecrtui copy: the following arguments are required: SOURCE, DEST (ecrtui copy --help shows",
+        ),
+        (["replication", "set"], "ecrtui replication set: the following arguments are required: FILE"),
+        (["--bogus"], "ecrtui: unrecognized arguments: --bogus (ecrtui --help shows the options)"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args: list[str], line: str) -> None:
+    result = subprocess.run(
+        [PYTHON, "-m", "ecrtui", *args], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(line)
+    assert "usage:" not in result.stderr

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ecrtui import __version__
+from ecrtui.cli.arguments import OneLineParser
 from ecrtui.cli.common import add_global_options, global_options_parent
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -35,7 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: TUI options at the top level, subcommands below."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="ecrtui",
         description="Browse, inspect, copy and manage Amazon ECR images from the terminal.",
     )

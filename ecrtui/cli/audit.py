@@ -9,6 +9,7 @@ import argparse
 import sys
 from typing import Any
 
+from ecrtui.cli.arguments import positive_int
 from ecrtui.cli.common import EXIT_OK, guarded, print_json
 from ecrtui.cli.tables import print_table
 
@@ -20,7 +21,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         description="Show the latest entries of ecrtui's audit log (changes made or tried, newest last).",
     )
     parser.add_argument(
-        "-n", "--last", type=int, default=20, metavar="N", help="how many entries (default 20)"
+        "-n",
+        "--last",
+        type=positive_int,
+        default=20,
+        metavar="N",
+        help="how many entries (at least 1; default 20)",
     )
     parser.add_argument("--all", action="store_true", help="every entry")
     parser.add_argument("--json", action="store_true", help="print a JSON array, one object per entry")

@@ -120,7 +120,21 @@ def open_service(
         region=region or args.region,
         endpoint_url=endpoint_url or args.endpoint_url,
         read_only=settings.read_only,
+        on_retry=report_retries(getattr(args, "command", None) or "ecrtui"),
     )
+
+
+def report_retries(command: str, stream: TextIO | None = None) -> Callable[[Any], None]:
+    """Say on stderr why a command waits: a call its endpoint did not answer (or refused) is tried again.
+
+    Without it a black-holed endpoint looks like a hang for a minute. The ``RetryNotice`` holds a host and counts
+    only, never a URL's query or a credential.
+    """
+
+    def report(notice: Any) -> None:
+        print(f"ecrtui {command}: {notice.describe()}, Ctrl-C stops", file=stream or sys.stderr, flush=True)
+
+    return report
 
 
 def exit_code_for(error: BaseException) -> int:

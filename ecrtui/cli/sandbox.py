@@ -122,10 +122,14 @@ def _options(args: argparse.Namespace) -> Any:
 
 
 def _stop_on_signals() -> threading.Event:
-    """An event set by Ctrl-C or SIGTERM; installed before startup so an early signal still stops cleanly."""
+    """An event set by Ctrl-C, SIGTERM or SIGHUP; installed before startup so an early signal still stops cleanly.
+
+    SIGHUP is what closing the terminal (or ``tmux kill-server``) sends: its default action would end the process
+    without cleaning up, leaving the blob spill files and the profile directory (a credentials file) behind.
+    """
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, lambda *_: stop.set())
     return stop
 
 
@@ -138,7 +142,7 @@ def _log_to_stderr() -> None:
 
 
 def run_sandbox(args: argparse.Namespace) -> int:
-    """Start the sandbox, print how to reach it, and serve until Ctrl-C or SIGTERM."""
+    """Start the sandbox, print how to reach it, and serve until Ctrl-C, SIGTERM or SIGHUP."""
     from ecrtui.sandbox.options import OptionError
 
     options = _options(args)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -30,6 +31,8 @@ from ecrtui.ecr.repositories import RepositoryOperations
 from ecrtui.ecr.service_base import BATCH_SIZE, PAGE_SIZE
 from ecrtui.ecr.session import (
     ClientSettings,
+    RetryNotice,
+    install_network_retries,
     make_client_config,
     make_session,
     require_credentials,
@@ -99,7 +102,10 @@ class EcrService(
         settings: ClientSettings | None = None,
         max_blob_bytes: int = DEFAULT_MAX_BLOB_BYTES,
         check_credentials: bool = True,
+        on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
+        """``on_retry`` hears of every call retried because its endpoint could not be reached or did not answer
+        (called on the thread making the call), so a command can say why it is waiting."""
         if endpoint_url is not None:
             check_endpoint_url(endpoint_url)
         self.profile = profile if profile is not None or session is None else session.profile_name
@@ -129,6 +135,7 @@ class EcrService(
         install_read_only_guard(self._ecr, lambda: self.read_only)
         self._attempts = 0
         for client in (self._ecr, self._sts):
+            install_network_retries(client, self.settings, on_retry)
             client.meta.events.register("before-call", self._count_call)
             client.meta.events.register("before-send", self._count_attempt)
         self._blobs = BlobDownloader(

@@ -1,5 +1,5 @@
 """``q`` quits at once even while an ECR call hangs (an endpoint that accepts and never answers): in a real
-terminal, the process must exit long before botocore's own timeouts would give up (6 attempts of 30 s)."""
+terminal, the process must exit long before the client's own timeouts would give up (3 attempts of 20 s)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 EXIT_DEADLINE_SECONDS = 45.0
-"""Far below the 180 s a stalled call takes to fail, far above what quitting takes."""
+"""Below the 60 s a stalled call takes to fail, far above what quitting takes."""
 
 
 @pytest.fixture
