@@ -445,8 +445,7 @@ class TestInspector:
             await pilot.press("enter")  # into the inspector
             tab = app.inspector.query_one(ReplicationTab)
             await wait_for(pilot, lambda: app.inspector.details is not None, "the inspector")
-            for _ in range(5):
-                await pilot.press("right_square_bracket")
+            await pilot.press("left_square_bracket")  # from Summary back round to the last tab
             assert app.inspector.active_tab == "tab-replication"
             await wait_for(pilot, lambda: tab.replication is not None, "the status")
             assert tab.replication is not None

@@ -9,7 +9,7 @@ import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
 
-from ecrtui.ui import app as app_module
+from ecrtui.ui import screenshot as app_module
 from ecrtui.ui.app import EcrTuiApp
 from ecrtui.ui.screenshot import screenshot_directory
 from tests.ui.app_steps import MakeApp, WaitFor, asynctest, started
