@@ -209,13 +209,13 @@ class TestReplicationView:
 
 
 class TestInspectorReplication:
-    """The inspector's Replication tab (the sixth tab)."""
+    """The inspector's Replication tab (the last tab)."""
 
     def test_statuses_per_destination(self, snap_compare: Snap, replicated: SandboxProcess) -> None:
         """web/api v1.4.2 after backfills: COMPLETE in demo-prod, FAILED in an account that does not let it in."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            await showing(seed.API_REPOSITORY, seed.API_LATEST, tab_steps=5)(pilot)
+            await showing(seed.API_REPOSITORY, seed.API_LATEST, tab_steps=7)(pilot)
             tab = pilot.app.query_one(ReplicationTab)
             await until(
                 pilot, lambda: tab.replication is not None and len(tab.replication.statuses) == 2, "statuses"
@@ -228,7 +228,7 @@ class TestInspectorReplication:
         """An image pushed before its rule: the rule's destination named, and how to replicate it."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
-            await showing(seed.API_REPOSITORY, seed.API_LATEST, tab_steps=5)(pilot)
+            await showing(seed.API_REPOSITORY, seed.API_LATEST, tab_steps=7)(pilot)
             tab = pilot.app.query_one(ReplicationTab)
             await until(pilot, lambda: tab.replication is not None, "the status")
             await pilot.pause()
