@@ -11,13 +11,14 @@ import humanize
 __all__ = ["format_amount", "format_eta", "format_rate"]
 
 
-def format_rate(rate: float | None, unit: str) -> str:
-    """``12.3 MB/s`` for bytes, ``4.0 images/s`` otherwise; empty when unknown."""
+def format_rate(rate: float | None, unit: str, *, named: bool = True) -> str:
+    """``12.3 MB/s`` for bytes, ``4.0 images/s`` otherwise (``4.0/s`` unless ``named``: where the amount beside it
+    names the unit already); empty when unknown."""
     if rate is None:
         return ""
     if unit == "bytes":
         return f"{humanize.naturalsize(rate)}/s"
-    return f"{rate:.1f} {unit}/s"
+    return f"{rate:.1f} {unit}/s" if named else f"{rate:.1f}/s"
 
 
 def format_eta(seconds: float | None) -> str:

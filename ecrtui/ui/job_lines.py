@@ -98,7 +98,7 @@ def _header(snapshot: JobSnapshot, widths: _Widths) -> JobLine:
     bar_style = {JobState.FAILED: "$error", JobState.CANCELLED: "$warning", JobState.DONE: "$success"}.get(
         snapshot.state, "$accent"
     )
-    rate = format_rate(snapshot.rate, unit)
+    rate = format_rate(snapshot.rate, unit, named=False)  # the amount names the unit
     eta = f"ETA {format_eta(snapshot.eta)}" if snapshot.eta is not None else ""
     parts: list[Part] = [
         (f"{mark} ", style),

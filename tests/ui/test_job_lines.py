@@ -66,6 +66,30 @@ def test_a_running_copy_shows_its_bar_amount_rate_eta_and_blobs_in_flight() -> N
     assert len({len(line.text) for line in lines[:3]}) == 1, "the columns line up"
 
 
+def test_a_running_backfill_counts_images_and_its_rate_fits_its_column() -> None:
+    """A backfill moving 19 images in 10 s: the amount names the unit, so the rate says ``1.9/s`` in full."""
+    clock = Clock()
+    board = JobBoard(clock)
+    reported = threading.Event()
+
+    def work(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("replicating", 0, 55, unit="images", items_total=55))
+        clock.now += 10
+        report(JobProgress("replicating", 19, 55, unit="images", items_done=19, items_total=55))
+        reported.set()
+        return JobOutcome("never seen: the test reads the snapshot before")
+
+    job = board.add(JobKind.BACKFILL, "backfill to eu-west-1 (222222222222)", work)
+    seen: list[JobSnapshot] = []
+    unsubscribe = board.subscribe(lambda s: seen.append(s) if s.progress and s.progress.done == 19 else None)
+    job.run()
+    unsubscribe()
+    header = job_lines([next(s for s in seen if s.state.value == "running")], 116)[0].text
+    assert "19/55 images" in header
+    assert " 1.9/s " in header
+    assert "…" not in header
+
+
 def test_narrow_panels_drop_rate_and_eta() -> None:
     clock = Clock()
     snapshot = running_copy(JobBoard(clock), clock)

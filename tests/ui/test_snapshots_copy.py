@@ -1,5 +1,6 @@
 """Snapshots of copying in the app: the copy dialog with its plan (and ECR's replication offered), the dialog
-refusing a conflict, and the jobs panel with a running, a finished and a failed job.
+refusing a conflict, the jobs panel with a running, a finished and a failed job, and the jobs panel with ECR's
+backfill in progress beside a client copy and a replication watch.
 
 Deterministic: the demo seed and the clock are fixed; the dialogs only plan (the shared demo sandbox is never
 written); the jobs are scripted runners whose reports the test drives, on a fixed job clock, so bars, amounts, rate
@@ -15,9 +16,21 @@ from typing import Any
 from textual.pilot import Pilot
 
 from ecrtui.ecr.errors import AccessDenied
+from ecrtui.ecr.replication import (
+    BackfillProgress,
+    BackfillStatus,
+    ImageReplication,
+    ImageReplicationStatus,
+    ReplicationBackfill,
+    ReplicationDestination,
+    ReplicationStatus,
+)
+from ecrtui.ecr.replication_watch import backfill_progress
 from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
 from ecrtui.jobs.model import JobKind, JobOutcome, JobState
+from ecrtui.jobs.replication_runners import ImageNotReplicated
 from ecrtui.sandbox import seed
+from ecrtui.sandbox.profiles import DEV_PROFILE, PROD_PROFILE
 from ecrtui.ui.app import EcrTuiApp
 from ecrtui.ui.screens.copy_dialog import CopyDialog
 from ecrtui.ui.widgets.jobs_panel import JobsPanel
@@ -143,3 +156,84 @@ class TestCopying:
         """``J``: a running copy (bar, 2.0/6.0 MB, 1.0 MB/s, ETA 0:04, two blobs in flight), a failed one with its
         reason and ``r retries``, a finished one with its summary; newest first, the cursor on the running one."""
         assert snap_compare(make_app(), terminal_size=WIDE, run_before=scripted_jobs(FixedClock()))
+
+
+def backfill_in_progress(clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
+    """A ``run_before``: ECR's backfill to demo-prod's eu-west-1 at 19 of 55 with 2 failed (the events its real
+    watcher reports, from ``backfill_progress``), under a finished client copy and a replication watch that failed."""
+    destination = ReplicationDestination("eu-west-1", PROD_PROFILE.account_id)
+    backfill = ReplicationBackfill(
+        backfill_id="bf-0001",
+        registry_id=DEV_PROFILE.account_id,
+        destination=destination,
+        status=BackfillStatus.IN_PROGRESS,
+        progress=BackfillProgress(
+            total=55, completed=17, failed=2, failure_codes=("ReplicateImageAccessDenied",)
+        ),
+    )
+    reported = threading.Event()
+
+    def copied(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(JobProgress("done", 2_540_000, 2_540_000, items_done=6, items_total=6))
+        return JobOutcome("2.5 MB uploaded in 2 blobs · 4 already there · 1 manifest put · 1 tag written")
+
+    def watched(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        other = ReplicationDestination("eu-west-1", "333333333333")
+        status = ImageReplicationStatus(other, ReplicationStatus.FAILED, "ReplicateImageAccessDenied")
+        raise ImageNotReplicated(
+            "web/api:v1.4.2 did not replicate to eu-west-1 (333333333333): the destination registry's"
+            " permissions policy does not allow the source account ecr:ReplicateImage",
+            ImageReplication("web/api", "sha256:" + "2" * 64, (status,)),
+        )
+
+    def backfilling(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(
+            backfill_progress(
+                ReplicationBackfill(
+                    backfill.backfill_id, backfill.registry_id, destination, BackfillStatus.PREPARING
+                )
+            )
+        )
+        clock.now += 10
+        report(backfill_progress(backfill))
+        reported.set()
+        cancel.wait(60)  # the App cancels it when the test ends
+        raise AccessDenied("cancelled")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, EcrTuiApp)
+        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
+        app.jobs.board.clock = clock
+        done = app.jobs.start(JobKind.COPY, "web/api:v1.4.2 → demo-prod web/api", copied)
+        failed = app.jobs.start(JobKind.REPLICATION, "replication of web/api:v1.4.2", watched)
+        await until(pilot, lambda: done.state.is_final and failed.state.is_final, "two jobs ended")
+        app.jobs.start(JobKind.BACKFILL, f"backfill to {destination.label}", backfilling)
+        await until(pilot, reported.is_set, "the backfill's reports")
+        await pilot.press("J")
+        panel = app.query_one("#jobs", JobsPanel)
+        await until(
+            pilot,
+            lambda: (
+                panel.has_focus
+                and len(panel.shown) == 3
+                and panel.shown[-1].kind is JobKind.BACKFILL
+                and panel.shown[-1].progress is not None
+                and panel.shown[-1].progress.items_done == 19
+            ),
+            "the panel drawn with the backfill",
+        )
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+class TestReplicationJobs:
+    """ECR's replication in the jobs panel, beside client copies (issue 10)."""
+
+    def test_jobs_panel_with_a_backfill_in_progress(self, snap_compare: Snap, make_app: MakeApp) -> None:
+        """``J``: the backfill's bar counted in images (19 of 55, 2 failed with their code explained), a finished
+        copy, and a replication watch that failed with the destination's failure code explained."""
+        assert snap_compare(make_app(), terminal_size=WIDE, run_before=backfill_in_progress(FixedClock()))
