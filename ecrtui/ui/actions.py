@@ -6,6 +6,7 @@ keymaps (remapped by binding id through ``App.set_keymap``) all read the same li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -362,3 +363,36 @@ def actions_for(scope: str) -> tuple[ActionSpec, ...]:
 def bindings_for(scope: str) -> list[Binding]:
     """The Textual bindings of one scope, for a widget's ``BINDINGS``."""
     return [spec.binding() for spec in actions_for(scope)]
+
+
+BINDING_LAYERS: tuple[tuple[str, ...], ...] = (
+    ("app", "manage"),
+    ("table",),
+    ("inspector",),
+    ("jobs",),
+    ("copy",),
+    ("replication",),
+)
+"""Scopes whose bindings are live together (the App's own, then one per widget or screen that has focus). A key
+bound twice within one layer does only one of the two things; across layers the focused widget's wins, by design."""
+
+
+def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
+    """What is wrong with a user's ``[keymap]``: ids no action has, and keys it makes two live actions share."""
+    known = {spec.id for spec in ACTIONS}
+    problems = [
+        f"'{name}' is not a binding id (the ids are on the ? screen)" for name in keymap if name not in known
+    ]
+    for layer in BINDING_LAYERS:
+        owners: dict[str, list[str]] = {}
+        for spec in ACTIONS:
+            if spec.scope in layer:
+                for key in keymap.get(spec.id, spec.keys).split(","):
+                    if key.strip():
+                        owners.setdefault(key.strip(), []).append(spec.id)
+        problems += [
+            f"'{key}' is bound to both {' and '.join(ids)}; only one of them can have it"
+            for key, ids in owners.items()
+            if len(ids) > 1 and any(name in keymap for name in ids)
+        ]
+    return problems

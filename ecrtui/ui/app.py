@@ -25,7 +25,7 @@ from textual.worker import Worker
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.aws_files import AwsFiles
-from ecrtui.ui.actions import bindings_for
+from ecrtui.ui.actions import bindings_for, keymap_problems
 from ecrtui.ui.backend import ServiceFactory
 from ecrtui.ui.commands import EcrCommands, PaletteCommand, app_commands
 from ecrtui.ui.controller import Controller, ControllerMessage
@@ -214,6 +214,8 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
             self.notify(f"Unknown theme '{self.settings.theme}'", title="Config", severity="warning")
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+            for problem in keymap_problems(self.settings.keymap):  # said, never fatal: the other keys work
+                self.notify(problem, title="Keymap", severity="warning", markup=False, timeout=10)
         self.header.read_only = self.settings.read_only
         request = self.sessions.open_request
         if request is not None:

@@ -399,6 +399,21 @@ async def test_keymap_from_settings_remaps_by_binding_id(make_app: MakeApp, wait
 
 
 @asynctest
+async def test_a_keymap_with_an_unknown_id_or_a_clash_says_so_and_the_rest_works(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    """A typo in ``[keymap]`` or a key given to two actions at once is a notification, not silence."""
+    app = make_app(settings=Settings(keymap={"app.hlep": "f1", "manage.tag": "r", "app.help": "f2"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, wait_for)
+        said = [n.message for n in app._notifications if n.title == "Keymap"]
+        assert any("'app.hlep' is not a binding id" in m for m in said), said
+        assert any("'r' is bound to both app.refresh and manage.tag" in m for m in said), said
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help on f2")
+
+
+@asynctest
 async def test_cache_ttl_from_settings_reaches_the_data_layer(make_app: MakeApp, wait_for: WaitFor) -> None:
     """With ``cache_ttl = 0`` every revisit asks ECR again (the default reuses the listing)."""
     app = make_app(settings=Settings(cache_ttl=0))
