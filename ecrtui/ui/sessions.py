@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ecrtui.ui.app import EcrTuiApp
 
 DEMO_PROFILE = "demo-dev"
-NOT_OPEN_TEXT = "Could not open this registry: ! shows why"
+NOT_OPEN_TEXT = "Could not open this registry: ! shows why (R picks a region)"
 """What the Repositories pane says when the registry's session could not be built (no region, no keys)."""
 ACCOUNT_ON_OPEN = "(account on open)"
 """Registries row note for a profile that could prompt (MFA, credential_process): identified when opened."""
@@ -185,10 +185,11 @@ class RegistrySessions(Controller):
         """
         entry = self.registry
         service = self.current
-        if entry is None or service is None:
+        if entry is None:
             self.app.notify("Open a registry first", title="Switch region", severity="warning")
             return
-        current = entry.region or service.service.region
+        # A profile with no region cannot be opened: picking one here is how it opens at all.
+        current = entry.region or (service.service.region if service is not None else None)
 
         def chosen(region: str | None) -> None:
             if entry is None or not region or region == current:

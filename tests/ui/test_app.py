@@ -22,6 +22,7 @@ from ecrtui.ui.app import EcrTuiApp
 from ecrtui.ui.format import image_uri
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
+from ecrtui.ui.screens.region_picker import RegionPickerScreen
 from ecrtui.ui.sessions import ACCOUNT_UNKNOWN, NOT_OPEN_TEXT
 from ecrtui.ui.widgets.inspector.inspector import TAB_IDS
 from ecrtui.ui.widgets.registries_pane import entry_key
@@ -602,6 +603,31 @@ async def test_missing_credentials_and_region_are_messages_inside_the_app(
         assert app.errors.log[-1].title == "Configuration problem"
         assert "region" in app.errors.log[-1].message.lower()
         assert app.is_running
+
+
+@asynctest
+async def test_a_profile_without_a_region_opens_once_r_picks_one(
+    demo_sandbox: Any, tmp_path: Path, wait_for: WaitFor
+) -> None:
+    """demo-dev's keys and endpoint, no region: the registry cannot open; ``R`` offers the regions and opens it."""
+    config = Path(demo_sandbox.config_file).read_text()
+    endpoint = next(line for line in config.splitlines() if line.startswith("endpoint_url"))
+    (tmp_path / "config").write_text(f"[profile roaming]\n{endpoint}\n")
+    credentials = Path(demo_sandbox.credentials_file).read_text()
+    keys = credentials.split("[demo-dev]", 1)[1].split("[", 1)[0]
+    (tmp_path / "credentials").write_text(f"[roaming]{keys}")
+    files = AwsFiles(tmp_path / "config", tmp_path / "credentials")
+    app = EcrTuiApp(Settings(), aws_files=files, open_registry=RegistryEntry(profile="roaming"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.panes_ready and app.errors.log, "the region error")
+        assert "region" in app.errors.log[-1].message.lower()
+        assert app.repositories.table.empty_text == NOT_OPEN_TEXT
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, RegionPickerScreen), "the region picker")
+        assert "us-east-1" in app.screen.regions
+        await pilot.press(*"us-east-1", "enter")
+        await wait_for(pilot, lambda: app.repositories.table.row_count > 0, "demo-dev's repositories")
+        assert app.header.aws_region == "us-east-1"
 
 
 def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
