@@ -93,7 +93,7 @@ class Opened:
 
 
 class Inspector(Vertical, can_focus=True):
-    """Everything about one image, in six tabs; ``show`` it details or let it ``load`` them.
+    """Everything about one image, in eight tabs; ``show`` it details or let it ``load`` them.
 
     Focusable so a pane cycle can land on it; focus is handed straight on to the visible tab's content (the
     layers table, the JSON view...), so arrows and ``enter`` act on what is shown.
