@@ -18,12 +18,11 @@ from ecrtui.copy.request import CopyRequest, Side
 from ecrtui.ecr.descriptors import REFERENCE_DIGEST_ANNOTATION
 from ecrtui.ecr.errors import AccessDenied, Cancelled, EcrError, NotFound
 from ecrtui.ecr.manifests import ImageIndex, ImageManifest, Manifest, Schema1Manifest, parse_manifest
+from ecrtui.ecr.mediatypes import LEGACY_REFERRER_SUFFIXES, legacy_referrer_tags
 from ecrtui.ecr.models import ImageSummary
 
 __all__ = ["LEGACY_REFERRER_SUFFIXES", "SourceImage", "SourceManifest", "legacy_referrer_tags", "read_source"]
 
-LEGACY_REFERRER_SUFFIXES = (".sig", ".att", ".sbom")
-"""cosign's tags for a signature, an attestation and an SBOM of ``sha256:<hex>``: ``sha256-<hex>.sig``..."""
 
 _ARCHIVED_STATES = ("ARCHIVED", "ACTIVATING")
 
@@ -52,12 +51,6 @@ class SourceImage:
     referrers: tuple[SourceManifest, ...] = ()
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-
-
-def legacy_referrer_tags(digest: str) -> tuple[str, ...]:
-    """cosign's tags for the artifacts of image ``digest``."""
-    algorithm, _, hex_part = digest.partition(":")
-    return tuple(f"{algorithm}-{hex_part}{suffix}" for suffix in LEGACY_REFERRER_SUFFIXES)
 
 
 def _check(cancel: threading.Event | None) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, overload
 
@@ -249,6 +249,11 @@ class ImageListing:
         for position, rare in list(self._rare.items()):
             if rare[0]:
                 yield position, rare[0]
+
+    def tagged(self, wanted: Collection[str]) -> list[tuple[str, int]]:
+        """``(tag, position)`` of every image carrying one of the ``wanted`` tags (one pass over the tags)."""
+        wanted = set(wanted)
+        return [(tag, position) for position, tags in enumerate(self.tags) for tag in tags if tag in wanted]
 
     def summary(self, position: int) -> ImageSummary:
         """The image at ``position`` as the model the rest of the app uses."""

@@ -125,3 +125,20 @@ def referrer_kind(artifact_type: str | None) -> str:
         return "referrer"
     lowered = artifact_type.lower()
     return next((kind for needle, kind in REFERRER_KINDS if needle in lowered), "referrer")
+
+
+LEGACY_REFERRER_KINDS = {".sig": "signature", ".att": "attestation", ".sbom": "sbom"}
+"""cosign's tags before OCI 1.1, ``sha256-<hex>.sig`` / ``.att`` / ``.sbom`` for the image ``sha256:<hex>``, and
+what each names. Such artifacts carry no ``subject``, so ``ListImageReferrers`` never lists them."""
+LEGACY_REFERRER_SUFFIXES = tuple(LEGACY_REFERRER_KINDS)
+
+
+def legacy_referrer_tags(digest: str) -> tuple[str, ...]:
+    """cosign's tags for the artifacts of image ``digest``."""
+    algorithm, _, hex_part = digest.partition(":")
+    return tuple(f"{algorithm}-{hex_part}{suffix}" for suffix in LEGACY_REFERRER_SUFFIXES)
+
+
+def legacy_referrer_kind(tag: str) -> str:
+    """``signature`` for ``sha256-<hex>.sig`` and so on (``referrer`` for a tag of no known suffix)."""
+    return next((kind for suffix, kind in LEGACY_REFERRER_KINDS.items() if tag.endswith(suffix)), "referrer")

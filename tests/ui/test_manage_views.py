@@ -12,7 +12,7 @@ from typing import Any
 from ecrtui.config import Settings
 from ecrtui.manage import AuditEntry, AuditLog
 from ecrtui.sandbox import seed
-from ecrtui.sandbox.seed_copy_cases import CHECKOUT_SIGNED_TAG
+from ecrtui.sandbox.seed_copy_cases import CHECKOUT_LEGACY_SIGNED_TAG, CHECKOUT_SIGNED_TAG
 from ecrtui.sandbox.seed_manage import API_LIFECYCLE_POLICY
 from ecrtui.ui.manage import CHANGES
 from ecrtui.ui.screens.audit_log import AuditLogScreen
@@ -187,6 +187,32 @@ async def test_the_referrers_tab_lists_signatures_and_opens_one_in_place(
         assert service.call_counts.get("ListImageReferrers") == 1, (
             "the signature's referrers were never shown (it opened on Summary); the image's came from the cache"
         )
+
+
+@asynctest
+async def test_a_signature_made_the_old_cosign_way_is_listed_by_its_tag(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    """``sha256-<hex>.sig`` names no subject, so ECR's ListImageReferrers omits it; the tab finds it by its tag."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_repository_named(pilot, seed.CHECKOUT_REPOSITORY, wait_for)
+        summary = next(s for s in app.images.summaries if CHECKOUT_LEGACY_SIGNED_TAG in s.tags)
+        signature_tag = "sha256-" + summary.digest.split(":", 1)[1] + ".sig"
+        signature = next(s for s in app.images.summaries if signature_tag in s.tags)
+        app.images.table.move_cursor_to_key(summary.digest)
+        await inspected(pilot, app, wait_for)
+        await go_to_tab(pilot, app, "tab-referrers")
+        tab = app.inspector.query_one(ReferrersTab)
+        await wait_for(pilot, lambda: tab.referrers, "the referrers")
+        assert [r.digest for r in tab.referrers] == [signature.digest]
+        assert [str(cell) for cell in tab.table.get_row_at(0)][:2] == ["signature", "(cosign tag)"]
+        assert "1 points at it by cosign's tag" in tab.status_text
+        tab.table.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.inspector.depth == 2 and app.inspector.state == "ready", "opened")
+        assert app.inspector.details is not None
+        assert app.inspector.details.summary.digest == signature.digest
 
 
 @asynctest

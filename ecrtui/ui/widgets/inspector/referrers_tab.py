@@ -1,7 +1,9 @@
 """The Referrers tab: the signatures, SBOMs and attestations that name the image as their subject.
 
 Loaded on demand, like the Scan tab: ``ListImageReferrers`` (every page) runs in the tab's own worker the first
-time the tab is shown for an image, cached by ``CachedEcr`` until the repository's images change. ``enter`` opens a
+time the tab is shown for an image, cached by ``CachedEcr`` until the repository's images change. Artifacts that
+point at the image the older way, by cosign's tag ``sha256-<hex>.sig`` (``.att``, ``.sbom``), name no subject, so
+ECR does not list them: they are found by their tag in the cached Images listing and listed too. ``enter`` opens a
 referrer in the inspector, in place (``esc`` comes back), with its listing from the cached Images listing when
 there is one.
 """
@@ -21,8 +23,9 @@ from textual.worker import get_current_worker
 
 from ecrtui.ecr.descriptors import Descriptor
 from ecrtui.ecr.details import ChildImage
-from ecrtui.ecr.mediatypes import referrer_kind
+from ecrtui.ecr.mediatypes import legacy_referrer_kind, legacy_referrer_tags, referrer_kind
 from ecrtui.ecr.refs import short_digest
+from ecrtui.ecr.transfers import Referrer
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.format import human_size
 from ecrtui.ui.messages import EcrFailed
@@ -30,9 +33,8 @@ from ecrtui.ui.widgets.inspector.row_table import RowTable
 
 if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
-    from ecrtui.ecr.transfers import Referrer
 
-__all__ = ["ReferrersSource", "ReferrersTab", "referrer_child"]
+__all__ = ["ReferrersSource", "ReferrersTab", "referrer_child", "tag_referrers"]
 
 COLUMNS = ("Kind", "Artifact type", "Digest", "Size", "State")
 
@@ -66,6 +68,22 @@ def referrer_child(referrer: Referrer, listing: Any = None) -> ChildImage:
     return ChildImage(descriptor=descriptor, summary=summary)
 
 
+def tag_referrers(listing: Any, subject_digest: str) -> list[tuple[str, Referrer]]:
+    """``(tag, referrer)`` of each artifact tagged with cosign's tag for ``subject_digest`` in an ``ImageListing``."""
+    found: list[tuple[str, Referrer]] = []
+    for tag, position in listing.tagged(legacy_referrer_tags(subject_digest)):
+        image = listing.summary(position)
+        referrer = Referrer(
+            digest=image.digest,
+            media_type=image.manifest_media_type or "",
+            artifact_type=image.artifact_media_type,
+            size=image.size_bytes or 0,
+            status=image.status or "ACTIVE",
+        )
+        found.append((tag, referrer))
+    return found
+
+
 class ReferrersTab(Vertical):
     """A table of the image's referrers; ``enter`` opens one."""
 
@@ -90,11 +108,14 @@ class ReferrersTab(Vertical):
             self.child = child
 
     class _Loaded(Message):
-        def __init__(self, request: int, children: list[ChildImage], referrers: list[Referrer]) -> None:
+        def __init__(
+            self, request: int, children: list[ChildImage], referrers: list[Referrer], tags: dict[str, str]
+        ) -> None:
             super().__init__()
             self.request = request
             self.children = children
             self.referrers = referrers
+            self.tags = tags
 
     class _Failed(Message):
         def __init__(self, request: int, error: Exception) -> None:
@@ -110,6 +131,8 @@ class ReferrersTab(Vertical):
         self._loaded_for: str | None = None
         self._referrers: list[Referrer] = []
         self._children: list[ChildImage] = []
+        self._tags: dict[str, str] = {}
+        """Digest -> cosign tag, for the referrers found by tag rather than by subject."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="referrers-status", markup=False)
@@ -135,7 +158,7 @@ class ReferrersTab(Vertical):
         self._source = source if isinstance(source, ReferrersSource) else None
         self._request += 1
         self._loaded_for = None
-        self._referrers, self._children = [], []
+        self._referrers, self._children, self._tags = [], [], {}
         self.table.display = self.query_one("#referrers-detail").display = False
         self.query_one("#referrers-status", Static).update("Referrers load when this tab is shown…")
         if self.is_on_screen:
@@ -166,34 +189,49 @@ class ReferrersTab(Vertical):
             )
             cached = getattr(source, "cached_listing", None)
             listing = cached(repository.name, rid) if callable(cached) else None
+            listed = {referrer.digest for referrer in referrers}
+            tags: dict[str, str] = {}
+            for tag, referrer in tag_referrers(listing, summary.digest) if listing is not None else ():
+                if referrer.digest not in listed and referrer.digest not in tags:
+                    tags[referrer.digest] = tag
+                    referrers = [*referrers, referrer]
             children = [referrer_child(referrer, listing) for referrer in referrers]
         except Exception as error:  # reported by the App's error policy; the tab says it failed
             if not worker.is_cancelled:
                 self.post_message(self._Failed(request, error))
             return
         if not worker.is_cancelled:
-            self.post_message(self._Loaded(request, children, referrers))
+            self.post_message(self._Loaded(request, children, referrers, tags))
 
     @on(_Loaded)
     def _loaded(self, message: _Loaded) -> None:
         message.stop()
         if message.request != self._request:
             return
-        self._referrers, self._children = message.referrers, message.children
+        self._referrers, self._children, self._tags = message.referrers, message.children, message.tags
         status = self.query_one("#referrers-status", Static)
-        count = len(self._referrers)
-        if not count:
+        by_tag = len(self._tags)
+        count = len(self._referrers) - by_tag
+        if not self._referrers:
             status.update("No signatures, SBOMs or attestations name this image as their subject.")
             return
-        status.update(f"{count} referrer{'s' * (count != 1)} name this image as their subject · enter: open")
+        said = [f"{count} referrer{'s' * (count != 1)} name this image as their subject"] if count else []
+        if by_tag:
+            said.append(f"{by_tag} point{'s' * (by_tag == 1)} at it by cosign's tag")
+        status.update(", ".join(said) + " · enter: open")
         table = self.table
         table.clear(columns=True)
         table.add_columns(*COLUMNS)
         for number, referrer in enumerate(self._referrers):
-            kind = referrer.artifact_type or referrer.media_type
+            tag = self._tags.get(referrer.digest)
+            kind = (
+                legacy_referrer_kind(tag)
+                if tag
+                else referrer_kind(referrer.artifact_type or referrer.media_type)
+            )
             table.add_row(
-                Text(referrer_kind(kind)),
-                Text(referrer.artifact_type or "-"),
+                Text(kind),
+                Text("(cosign tag)" if tag else referrer.artifact_type or "-"),
                 Text(short_digest(referrer.digest)),
                 Text(human_size(referrer.size), justify="right"),
                 Text(referrer.status.lower()),
@@ -208,6 +246,9 @@ class ReferrersTab(Vertical):
             return
         referrer = self._referrers[row]
         lines = [referrer.digest, referrer.media_type]
+        tag = self._tags.get(referrer.digest)
+        if tag:
+            lines.append(f"tag: {tag} (cosign's convention: the artifact names no subject)")
         lines += [f"{key}: {value}" for key, value in sorted(referrer.annotations.items())]
         self.query_one("#referrers-detail", Static).update("\n".join(lines))
 
