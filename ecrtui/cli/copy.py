@@ -103,7 +103,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
 
 
 def run_copy(args: argparse.Namespace) -> int:
-    return guarded(COMMAND, lambda: _copy(args))
+    return guarded(COMMAND, lambda: _copy(args), json_output=args.json)
 
 
 def _services(args: argparse.Namespace, source: ImageRef, dest: ImageRef) -> tuple[EcrService, EcrService]:
@@ -188,8 +188,7 @@ def _copy(args: argparse.Namespace) -> int:
             with interrupt_sets(cancel):
                 plans = [engine.plan(request, cancel=cancel) for request in _requests(args, src, dst)]
         except Cancelled:
-            print("ecrtui copy: cancelled while planning; nothing was written", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            raise CommandError("cancelled while planning; nothing was written", EXIT_INTERRUPTED) from None
         if args.dry_run:
             return _print_plans(args, plans)
         for plan in plans:
@@ -265,8 +264,7 @@ def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]
         snapshot = job.run()
     error = job.exception
     if snapshot.state is JobState.CANCELLED:
-        print(f"ecrtui copy: {snapshot.error or 'cancelled'}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        raise CommandError(snapshot.error or "cancelled", EXIT_INTERRUPTED)
     result: BatchResult
     if error is not None:
         if not isinstance(error, CopyFailed):

@@ -50,7 +50,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         "--referrers", action="store_true", help="the signatures, SBOMs and attestations naming the image"
     )
     parser.add_argument("--json", action="store_true", help="print JSON (summary, layers or referrers)")
-    parser.set_defaults(run=lambda args: guarded("inspect", lambda: run_inspect(args)))
+    parser.set_defaults(run=lambda args: guarded("inspect", lambda: run_inspect(args), json_output=args.json))
     return parser
 
 

@@ -62,7 +62,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         "show", parents=parents, help="the rules, incoming replication and recent backfills"
     )
     show.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    show.set_defaults(run=lambda args: guarded("replication show", lambda: _show(args)))
+    show.set_defaults(
+        run=lambda args: guarded("replication show", lambda: _show(args), json_output=args.json)
+    )
 
     put = sub.add_parser(
         "set",
@@ -87,7 +89,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     backfill.add_argument("--wait", action="store_true", help="follow it to the end (progress on stderr)")
     backfill.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    backfill.set_defaults(run=lambda args: guarded("replication backfill", lambda: _backfill(args)))
+    backfill.set_defaults(
+        run=lambda args: guarded("replication backfill", lambda: _backfill(args), json_output=args.json)
+    )
 
     status = sub.add_parser(
         "status",
@@ -99,7 +103,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     status.add_argument("image", metavar="IMAGE", help="the image")
     status.add_argument("--wait", action="store_true", help="wait until no destination is in progress")
     status.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    status.set_defaults(run=lambda args: guarded("replication status", lambda: _status(args)))
+    status.set_defaults(
+        run=lambda args: guarded("replication status", lambda: _status(args), json_output=args.json)
+    )
     return parser
 
 
