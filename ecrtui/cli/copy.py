@@ -195,6 +195,10 @@ def _copy(args: argparse.Namespace) -> int:
             for warning in plan.warnings:
                 print(f"ecrtui copy: warning: {warning}", file=sys.stderr)
         if len(plans) == 1 and not plans[0].ok:
+            from ecrtui.manage.audit import AuditLog
+            from ecrtui.manage.copy_audit import record_copies
+
+            record_copies(AuditLog(), plans, ())  # a refusal is recorded, as the other changing commands do
             _refused(plans[0])
         return _execute(args, engine, plans)
 
@@ -252,9 +256,13 @@ def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]
     from ecrtui.cli.job_progress import job_display
     from ecrtui.copy import BatchResult, CopyFailed
     from ecrtui.jobs.model import JobBoard, JobKind, JobOutcome, JobState
+    from ecrtui.manage.audit import AuditLog
+    from ecrtui.manage.copy_audit import execute_audited
+
+    log = AuditLog()
 
     def work(report: Any, cancel: threading.Event) -> JobOutcome:
-        result = engine.execute_batch(plans, on_progress=report, cancel=cancel)
+        result = execute_audited(engine, plans, log, on_progress=report, cancel=cancel)
         return JobOutcome(summary=f"{len(result.copies)} copied", result=result)
 
     board = JobBoard()
