@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +27,8 @@ for _name in [n for n in os.environ if n.startswith("AWS_") or n == "MOTO_ACCOUN
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# Changes made by tests (copies, replication edits, the app's actions) are audited: never into the user's own log.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ecrtui-test-state-")
 
 
 def _die_with_parent() -> None:

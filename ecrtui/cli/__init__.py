@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from ecrtui import __version__
-from ecrtui.cli.arguments import OneLineParser
-from ecrtui.cli.common import add_global_options, global_options_parent
+from ecrtui.cli.arguments import OneLineParser, UsageExit
+from ecrtui.cli.common import EXIT_USAGE, add_global_options, global_options_parent, print_error_json
 
 COMMAND_MODULES: tuple[str, ...] = (
     "sandbox",
@@ -55,7 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ecrtui; return the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(words)
+    except UsageExit as refused:
+        if "--json" in words and "--" not in words[: words.index("--json")]:
+            print_error_json(refused.line, EXIT_USAGE)  # a script reading stdout gets a document here too
+        raise
     run = getattr(args, "run", None)
     if run is not None:
         code: int = run(args)

@@ -23,7 +23,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     parser.add_argument("images", metavar="IMAGE", nargs="+", help="images to archive")
     add_change_options(parser)
-    parser.set_defaults(run=lambda args: guarded("archive", lambda: run_archive(args)))
+    parser.set_defaults(run=lambda args: guarded("archive", lambda: run_archive(args), json_output=args.json))
     return parser
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import NoReturn
 
-__all__ = ["OneLineParser", "positive_int"]
+__all__ = ["OneLineParser", "UsageExit", "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -19,6 +20,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+class UsageExit(SystemExit):
+    """argparse refused the command line (exit 2); ``line`` is the one line it printed on stderr."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(2)
+        self.line = line
+
+
 class OneLineParser(argparse.ArgumentParser):
     """A parser whose usage errors are one line on stderr and exit code 2, as every other refusal of ecrtui.
 
@@ -29,4 +38,6 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         first = message.strip().splitlines()[0] if message.strip() else "bad usage"
-        self.exit(2, f"{self.prog}: {first} ({self.prog} --help shows the options)\n")
+        line = f"{first} ({self.prog} --help shows the options)"
+        self._print_message(f"{self.prog}: {line}\n", sys.stderr)
+        raise UsageExit(line)

@@ -30,7 +30,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     parser.add_argument("--all", action="store_true", help="every entry")
     parser.add_argument("--json", action="store_true", help="print a JSON array, one object per entry")
-    parser.set_defaults(run=lambda args: guarded("audit", lambda: run_audit(args)))
+    parser.set_defaults(run=lambda args: guarded("audit", lambda: run_audit(args), json_output=args.json))
     return parser
 
 

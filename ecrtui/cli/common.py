@@ -34,6 +34,7 @@ __all__ = [
     "global_options_parent",
     "guarded",
     "open_service",
+    "print_error_json",
     "print_json",
     "settings_from",
 ]
@@ -151,8 +152,8 @@ def exit_code_for(error: BaseException) -> int:
     return EXIT_FAILED
 
 
-def fail_line(command: str, error: BaseException) -> str:
-    """``ecrtui COMMAND: message`` on one line, never a traceback (unexpected errors name their type)."""
+def fail_message(error: BaseException) -> str:
+    """The one line that says why a command failed, never a traceback (unexpected errors name their type)."""
     from ecrtui.ecr.errors import EcrError
     from ecrtui.ecr.refs import InvalidReference
 
@@ -160,26 +161,46 @@ def fail_line(command: str, error: BaseException) -> str:
         text = str(error)
     else:
         text = f"unexpected {type(error).__name__}: {error}"
-    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
-    return f"ecrtui {command}: {first}"
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
-def guarded(command: str, run: Callable[[], int], *, stderr: TextIO | None = None) -> int:
-    """Run a command body: failures become one line on stderr and an exit code; Ctrl-C exits 130."""
+def fail_line(command: str, error: BaseException) -> str:
+    """``ecrtui COMMAND: message`` on one line."""
+    return f"ecrtui {command}: {fail_message(error)}"
+
+
+def guarded(
+    command: str, run: Callable[[], int], *, stderr: TextIO | None = None, json_output: bool = False
+) -> int:
+    """Run a command body: failures become one line on stderr and an exit code; Ctrl-C exits 130.
+
+    With ``json_output`` (the command was given ``--json``) a failure also prints one JSON object on stdout,
+    ``{"error": LINE, "exit_code": N}``, so a script reading stdout always gets a document; the exit code is the same.
+    """
     out = stderr or sys.stderr
     try:
         return run()
     except KeyboardInterrupt:
-        print(f"ecrtui {command}: cancelled", file=out)
-        return EXIT_INTERRUPTED
+        return _failed(command, "cancelled", EXIT_INTERRUPTED, out, json_output)
     except BrokenPipeError:
         # The reader went away (``ecrtui ls | head``): stop quietly, as Unix tools do, and keep Python from
         # complaining when it flushes stdout on exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as error:
-        print(fail_line(command, error), file=out)
-        return exit_code_for(error)
+        return _failed(command, fail_message(error), exit_code_for(error), out, json_output)
+
+
+def _failed(command: str, message: str, code: int, stderr: TextIO, json_output: bool) -> int:
+    print(f"ecrtui {command}: {message}", file=stderr)
+    if json_output:
+        print_error_json(message, code)
+    return code
+
+
+def print_error_json(message: str, code: int, stream: TextIO | None = None) -> None:
+    """The one JSON object a ``--json`` command prints when it fails (the same message as the stderr line)."""
+    print_json({"error": message, "exit_code": code}, stream)
 
 
 def print_json(value: Any, stream: TextIO | None = None) -> None:

@@ -30,7 +30,7 @@ from ecrtui.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from ecrtui.copy import CopyEngine, CopyPlan, CopyRequest
+    from ecrtui.copy import BatchResult, CopyEngine, CopyPlan, CopyRequest
     from ecrtui.ecr.refs import ImageRef
     from ecrtui.ecr.service import EcrService
 
@@ -103,7 +103,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
 
 
 def run_copy(args: argparse.Namespace) -> int:
-    return guarded(COMMAND, lambda: _copy(args))
+    return guarded(COMMAND, lambda: _copy(args), json_output=args.json)
 
 
 def _services(args: argparse.Namespace, source: ImageRef, dest: ImageRef) -> tuple[EcrService, EcrService]:
@@ -188,16 +188,34 @@ def _copy(args: argparse.Namespace) -> int:
             with interrupt_sets(cancel):
                 plans = [engine.plan(request, cancel=cancel) for request in _requests(args, src, dst)]
         except Cancelled:
-            print("ecrtui copy: cancelled while planning; nothing was written", file=sys.stderr)
-            return EXIT_INTERRUPTED
+            raise CommandError("cancelled while planning; nothing was written", EXIT_INTERRUPTED) from None
+        if args.platform:
+            _require_indexes(plans)
         if args.dry_run:
             return _print_plans(args, plans)
         for plan in plans:
             for warning in plan.warnings:
                 print(f"ecrtui copy: warning: {warning}", file=sys.stderr)
         if len(plans) == 1 and not plans[0].ok:
+            from ecrtui.manage.audit import AuditLog
+            from ecrtui.manage.copy_audit import record_copies
+
+            record_copies(AuditLog(), plans, ())  # a refusal is recorded, as the other changing commands do
             _refused(plans[0])
         return _execute(args, engine, plans)
+
+
+def _require_indexes(plans: list[CopyPlan]) -> None:
+    """``--platform`` picks children of an index: with a single-platform image it is a mistake, not a no-op."""
+    from ecrtui.ecr.mediatypes import INDEX_TYPES
+
+    for plan in plans:
+        if plan.digest and plan.media_type not in INDEX_TYPES:
+            raise CommandError(
+                f"{plan.request.source_label} is not an index (a single-platform image): --platform chooses "
+                "platforms of an index; copy it without --platform",
+                EXIT_USAGE,
+            )
 
 
 def _refused(plan: CopyPlan) -> None:
@@ -251,11 +269,15 @@ def _plan_json(plan: CopyPlan) -> dict[str, Any]:
 
 def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]) -> int:
     from ecrtui.cli.job_progress import job_display
-    from ecrtui.copy import BatchResult, CopyFailed
+    from ecrtui.copy import CopyFailed
     from ecrtui.jobs.model import JobBoard, JobKind, JobOutcome, JobState
+    from ecrtui.manage.audit import AuditLog
+    from ecrtui.manage.copy_audit import execute_audited
+
+    log = AuditLog()
 
     def work(report: Any, cancel: threading.Event) -> JobOutcome:
-        result = engine.execute_batch(plans, on_progress=report, cancel=cancel)
+        result = execute_audited(engine, plans, log, on_progress=report, cancel=cancel)
         return JobOutcome(summary=f"{len(result.copies)} copied", result=result)
 
     board = JobBoard()
@@ -265,8 +287,7 @@ def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]
         snapshot = job.run()
     error = job.exception
     if snapshot.state is JobState.CANCELLED:
-        print(f"ecrtui copy: {snapshot.error or 'cancelled'}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        raise CommandError(snapshot.error or "cancelled", EXIT_INTERRUPTED)
     result: BatchResult
     if error is not None:
         if not isinstance(error, CopyFailed):
@@ -293,11 +314,40 @@ def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]
                 {
                     "copies": documents,
                     "failed": list(error.failures) if isinstance(error, CopyFailed) else [],
-                    "bytes_uploaded": result.bytes_uploaded,
+                    **batch_totals(plans, result),
                     "seconds": round(result.seconds, 3),
                 }
             )
     else:
         for copy in result.copies:
             print(copy.summary)
+        if len(plans) > 1 and all(c.nothing_done for c in result.copies) and not error:
+            print(f"{len(plans)} of {len(plans)}: nothing to do, the destination already has them")
+        elif len(plans) > 1:
+            totals = batch_totals(plans, result)
+            print(
+                f"{len(result.copies)} of {len(plans)} copied: {totals['blobs_uploaded']} blob(s) uploaded "
+                f"({totals['bytes_uploaded']:,} bytes), {totals['blobs_skipped']} already there, "
+                f"{totals['manifests_put']} manifest(s) put, {totals['referrers_copied']} referrer(s) copied"
+            )
     return code
+
+
+def batch_totals(plans: list[CopyPlan], result: BatchResult) -> dict[str, int]:
+    """What the whole batch did: each blob counted once per destination repository, however many of its images
+    share it (a base layer uploaded by the first copy is not "skipped" eleven more times)."""
+    done = {(c.source, c.destination, c.digest) for c in result.copies}
+    blobs = {
+        (plan.request.destination.key, plan.request.destination.repository, blob.digest)
+        for plan in plans
+        if (plan.request.source_label, plan.request.destination.uri, plan.digest) in done
+        for blob in plan.blobs
+    }
+    uploaded = sum(c.blobs_uploaded for c in result.copies)
+    return {
+        "blobs_uploaded": uploaded,
+        "blobs_skipped": len(blobs) - uploaded,
+        "bytes_uploaded": result.bytes_uploaded,
+        "manifests_put": sum(c.manifests_put for c in result.copies),
+        "referrers_copied": sum(c.referrers_copied for c in result.copies),
+    }

@@ -50,7 +50,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         "--referrers", action="store_true", help="the signatures, SBOMs and attestations naming the image"
     )
     parser.add_argument("--json", action="store_true", help="print JSON (summary, layers or referrers)")
-    parser.set_defaults(run=lambda args: guarded("inspect", lambda: run_inspect(args)))
+    parser.set_defaults(run=lambda args: guarded("inspect", lambda: run_inspect(args), json_output=args.json))
     return parser
 
 
@@ -140,6 +140,12 @@ def _layers(details: ImageDetails) -> list[dict[str, Any]]:
         raise CommandError(
             f"a {manifest.kind} has no layers of its own{_platform_hint(details)}", EXIT_FAILED
         )
+    unread = _config_unread(details)
+    if unread is not None:
+        print(
+            f"ecrtui inspect: build steps unknown, the image config could not be downloaded: {unread}",
+            file=sys.stderr,
+        )
     matched = manifest.layers_with_history(details.config)
     return [
         {
@@ -151,6 +157,19 @@ def _layers(details: ImageDetails) -> list[dict[str, Any]]:
         }
         for layer in matched.layers
     ]
+
+
+def _config_unread(details: ImageDetails) -> str | None:
+    """Why a runnable image's config is missing, from the warning the data layer recorded (None: it has none to
+    read, or it was read)."""
+    if details.config is not None:
+        return None
+    config = getattr(details.manifest, "config", None)
+    prefix = f"config {config.digest[:19]}…: " if config is not None else None
+    for warning in details.warnings:
+        if prefix is not None and warning.startswith(prefix):
+            return warning[len(prefix) :]
+    return None
 
 
 def _write_exact(data: bytes) -> None:
@@ -233,6 +252,9 @@ def run_inspect(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.show_config:
         if details.config is None:
+            unread = _config_unread(details)
+            if unread is not None:
+                raise CommandError(f"the image config could not be downloaded: {unread}", EXIT_FAILED)
             reason = f"{_a(details.manifest.kind)} has no image config{_platform_hint(details)}"
             raise CommandError(reason, EXIT_FAILED)
         _write_exact(details.config.raw)

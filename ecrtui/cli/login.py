@@ -27,7 +27,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     parser.add_argument("--by-tag", action="store_true", help="pull lines name the tag, not the digest")
     parser.add_argument("--json", action="store_true", help='one JSON object: {"login": ..., "pull": [...]}')
-    parser.set_defaults(run=lambda args: guarded("login", lambda: run_login(args)))
+    parser.set_defaults(run=lambda args: guarded("login", lambda: run_login(args), json_output=args.json))
     return parser
 
 

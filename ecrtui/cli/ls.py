@@ -32,7 +32,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         "--status", choices=STATUSES, default="any", help="images with this status only (default: any)"
     )
     parser.add_argument("--json", action="store_true", help="print a JSON array, one object each")
-    parser.set_defaults(run=lambda args: guarded("ls", lambda: run_ls(args)))
+    parser.set_defaults(run=lambda args: guarded("ls", lambda: run_ls(args), json_output=args.json))
     return parser
 
 

@@ -23,6 +23,7 @@ from ecrtui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    confirm,
     guarded,
     interrupt_sets,
     open_service,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     )
     from ecrtui.ecr.service import EcrService
     from ecrtui.jobs.model import Job, JobKind, JobRunner
+    from ecrtui.manage.audit import ChangeRecorder
 
 RECENT_BACKFILLS = 10
 """Backfills ``show`` lists (newest first)."""
@@ -62,17 +64,21 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
         "show", parents=parents, help="the rules, incoming replication and recent backfills"
     )
     show.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    show.set_defaults(run=lambda args: guarded("replication show", lambda: _show(args)))
+    show.set_defaults(
+        run=lambda args: guarded("replication show", lambda: _show(args), json_output=args.json)
+    )
 
     put = sub.add_parser(
         "set",
         parents=parents,
         help="replace the rules with FILE's",
         description="Replace the registry's replication rules with FILE (the replicationConfiguration of "
-        "PutReplicationConfiguration, or the output of `replication show --json`; - reads stdin).",
+        "PutReplicationConfiguration, or the output of `replication show --json`; - reads stdin). The change "
+        "is shown (before/after) and confirmed on a terminal; without a terminal it needs --yes.",
     )
     put.add_argument("file", metavar="FILE", help="JSON file ('-' for stdin)")
     put.add_argument("--dry-run", action="store_true", help="check and show the change; send nothing")
+    put.add_argument("--yes", "-y", action="store_true", help="do not ask before replacing the rules")
     put.set_defaults(run=lambda args: guarded("replication set", lambda: _set(args)))
 
     backfill = sub.add_parser(
@@ -87,7 +93,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     backfill.add_argument("--wait", action="store_true", help="follow it to the end (progress on stderr)")
     backfill.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    backfill.set_defaults(run=lambda args: guarded("replication backfill", lambda: _backfill(args)))
+    backfill.set_defaults(
+        run=lambda args: guarded("replication backfill", lambda: _backfill(args), json_output=args.json)
+    )
 
     status = sub.add_parser(
         "status",
@@ -99,7 +107,9 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     status.add_argument("image", metavar="IMAGE", help="the image")
     status.add_argument("--wait", action="store_true", help="wait until no destination is in progress")
     status.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    status.set_defaults(run=lambda args: guarded("replication status", lambda: _status(args)))
+    status.set_defaults(
+        run=lambda args: guarded("replication status", lambda: _status(args), json_output=args.json)
+    )
     return parser
 
 
@@ -302,6 +312,7 @@ def _pretty(config: ReplicationConfiguration) -> list[str]:
 def _set(args: argparse.Namespace) -> int:
     from ecrtui.ecr.errors import ReadOnlyError
     from ecrtui.ecr.replication import ReplicationConfiguration
+    from ecrtui.manage.audit import REPLICATION_SET, replication_target
 
     document = _read_document(args.file)
     service = open_service(args)
@@ -324,10 +335,29 @@ def _set(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"dry run: nothing sent to {where}")
         return EXIT_OK
-    kept = service.put_replication_configuration(wanted)
+    sys.stdout.flush()  # the diff before the question
+    confirm(f"Replace the replication rules of {where}?", assume_yes=args.yes)
+    recorder = _recorder(service)
+    target = replication_target(service.account_id, service.region)
+    try:
+        kept = service.put_replication_configuration(wanted)
+    except Exception as error:
+        recorder.record(REPLICATION_SET, target, error)
+        raise
     count = len(kept.rules)
+    recorder.record(REPLICATION_SET, target, detail=f"{count} rule(s): {_destinations_text(kept)}")
     print(f"replication of {where} replaced: {count} rule{'s' * (count != 1)}")
     return EXIT_OK
+
+
+def _destinations_text(config: ReplicationConfiguration) -> str:
+    return ", ".join(d.label for d in config.destinations) or "no destinations"
+
+
+def _recorder(service: EcrService) -> ChangeRecorder:
+    from ecrtui.manage.audit import AuditLog, ChangeRecorder
+
+    return ChangeRecorder.of(AuditLog(), service)
 
 
 # -- backfill ---------------------------------------------------------------------------------------------------
@@ -344,11 +374,26 @@ def _print_report_text(backfill: ReplicationBackfill, results: tuple[BackfillRes
 
 def _backfill(args: argparse.Namespace) -> int:
     from ecrtui.ecr.replication import ReplicationDestination
+    from ecrtui.manage.audit import REPLICATION_BACKFILL, backfill_target
 
     service = open_service(args)
     destination = ReplicationDestination.parse(args.destination, service.account_id)
+    configured = service.get_replication_configuration().destinations
+    if destination not in configured:
+        known = ", ".join(d.label for d in configured) or "none: the registry has no replication rules"
+        raise CommandError(
+            f"{destination.label} is not a destination of the registry's replication rules (its destinations: "
+            f"{known})",
+            EXIT_USAGE,
+        )
     if not args.wait:
-        started = service.start_replication_backfill(destination)
+        recorder, target = _recorder(service), backfill_target(destination.label)
+        try:
+            started = service.start_replication_backfill(destination)
+        except Exception as error:
+            recorder.record(REPLICATION_BACKFILL, target, error)
+            raise
+        recorder.record(REPLICATION_BACKFILL, target, detail=f"started {started.backfill_id}")
         if args.json:
             print_json(_backfill_json(started))
         else:
@@ -376,8 +421,16 @@ def _follow_backfill(service: EcrService, destination: ReplicationDestination) -
             flush=True,
         )
 
+    from ecrtui.manage.audit import REPLICATION_BACKFILL, audited_runner, backfill_target
+
+    runner = audited_runner(
+        backfill_runner(service, destination),
+        lambda: _recorder(service),
+        REPLICATION_BACKFILL,
+        backfill_target(destination.label),
+    )
     try:
-        job = _run_job(JobKind.BACKFILL, "backfill", backfill_runner(service, destination), stopping)
+        job = _run_job(JobKind.BACKFILL, "backfill", runner, stopping)
     except KeyboardInterrupt:
         raise CommandError(
             f"left the backfill to {destination.label} as it is (ecrtui replication show follows it)",

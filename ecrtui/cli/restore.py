@@ -22,7 +22,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     parser.add_argument("images", metavar="IMAGE", nargs="+", help="archived images to restore")
     add_change_options(parser)
-    parser.set_defaults(run=lambda args: guarded("restore", lambda: run_restore(args)))
+    parser.set_defaults(run=lambda args: guarded("restore", lambda: run_restore(args), json_output=args.json))
     return parser
 
 

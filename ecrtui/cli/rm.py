@@ -24,7 +24,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     parser.add_argument("images", metavar="IMAGE", nargs="+", help="images to delete")
     add_change_options(parser)
-    parser.set_defaults(run=lambda args: guarded("rm", lambda: run_rm(args)))
+    parser.set_defaults(run=lambda args: guarded("rm", lambda: run_rm(args), json_output=args.json))
     return parser
 
 

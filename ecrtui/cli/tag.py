@@ -24,7 +24,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     parser.add_argument("image", metavar="IMAGE", help="the image to tag")
     parser.add_argument("new_tag", metavar="NEW_TAG", help="the tag to add or move")
     add_change_options(parser)
-    parser.set_defaults(run=lambda args: guarded("tag", lambda: run_tag(args)))
+    parser.set_defaults(run=lambda args: guarded("tag", lambda: run_tag(args), json_output=args.json))
     return parser
 
 

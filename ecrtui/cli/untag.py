@@ -22,7 +22,7 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     )
     parser.add_argument("image", metavar="IMAGE", help="REPOSITORY:TAG")
     add_change_options(parser)
-    parser.set_defaults(run=lambda args: guarded("untag", lambda: run_untag(args)))
+    parser.set_defaults(run=lambda args: guarded("untag", lambda: run_untag(args), json_output=args.json))
     return parser
 
 

@@ -148,6 +148,9 @@ class CopyEngine:
             if number in errors:
                 continue
             mine = [k for k in owned.get(number, ()) if sent.get(k) is not None]
+            # A blob another copy of the batch uploaded was skipped by this one: uploaded + skipped = its blobs.
+            shared = {self._key(plan, b) for b in plan.uploads} - set(mine)
+            skipped_shared = sum(1 for k in shared if sent.get(k) is not None)
             put = counts[number]
             copies.append(
                 CopyResult(
@@ -157,7 +160,7 @@ class CopyEngine:
                     media_type=plan.media_type,
                     tags=tuple(t.tag for t in plan.tags),
                     blobs_uploaded=len(mine),
-                    blobs_skipped=plan.blobs_present,
+                    blobs_skipped=plan.blobs_present + skipped_shared,
                     bytes_uploaded=sum(sent[k] or 0 for k in mine),
                     manifests_put=put.manifests_put,
                     referrers_copied=put.referrers_copied,

@@ -28,10 +28,20 @@ if TYPE_CHECKING:
     from ecrtui.ecr.cache import CachedEcr
     from ecrtui.ecr.models import ImageSummary
     from ecrtui.jobs.events import ProgressCallback
+    from ecrtui.manage.audit import AuditLog
     from ecrtui.ui.app import EcrTuiApp
     from ecrtui.ui.screens.copy_dialog import CopyDialog
 
-__all__ = ["CopyController"]
+__all__ = ["CopyController", "app_audit_log"]
+
+
+def app_audit_log(app: EcrTuiApp) -> AuditLog:
+    """The audit log the app's changes go to (the management controller's, which tests point elsewhere)."""
+    from ecrtui.ui.manage import ManageController
+
+    manage = app.feature_controllers["manage"]
+    assert isinstance(manage, ManageController)
+    return manage.audit_log()
 
 
 class CopyController(Controller):
@@ -229,7 +239,8 @@ class CopyController(Controller):
                 created,
             )
 
-        self.app.jobs.start(JobKind.COPY, title, _copy_runner(self.engine, plans), on_done=done)
+        runner = _copy_runner(self.engine, plans, app_audit_log(self.app))
+        self.app.jobs.start(JobKind.COPY, title, runner, on_done=done)
 
     def _start_backfill(
         self, source: CachedEcr, offer: ReplicationOffer, entry: RegistryEntry, destination: CachedEcr
@@ -273,18 +284,27 @@ class CopyController(Controller):
             self._engine.close()
 
 
-def _copy_runner(engine: CopyEngine, plans: tuple[CopyPlan, ...]) -> JobRunner:
-    """A job carrying out the dialog's plans; a retry plans again first (only what is still missing moves)."""
+def _copy_runner(engine: CopyEngine, plans: tuple[CopyPlan, ...], log: AuditLog) -> JobRunner:
+    """A job carrying out the dialog's plans; a retry plans again first (only what is still missing moves).
+    Every attempt appends one audit entry per copy (``manage.copy_audit``), as ``ecrtui copy`` does."""
+    from ecrtui.copy import CopyFailed
+    from ecrtui.manage.copy_audit import execute_audited
+
     attempts = 0
 
     def run(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
         nonlocal attempts
         attempts += 1
         todo = plans if attempts == 1 else tuple(engine.plan(p.request, cancel=cancel) for p in plans)
+        try:
+            batch = execute_audited(engine, todo, log, on_progress=report, cancel=cancel)
+        except CopyFailed as failed:
+            if len(todo) == 1:
+                raise failed.errors[0] from None  # one copy: its own error, as ``engine.execute`` raises it
+            raise
         if len(todo) == 1:
-            result = engine.execute(todo[0], on_progress=report, cancel=cancel)
+            result = batch.copies[0]
             return JobOutcome(summary=result_summary([result]), warnings=result.warnings, result=result)
-        batch = engine.execute_batch(todo, on_progress=report, cancel=cancel)
         warnings = tuple(dict.fromkeys(w for copy in batch.copies for w in copy.warnings))
         return JobOutcome(summary=result_summary(batch.copies), warnings=warnings, result=batch)
 

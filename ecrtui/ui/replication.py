@@ -350,12 +350,17 @@ class ReplicationController(Controller):
     ) -> None:
         """``PutReplicationConfiguration`` in a worker, unless the rules changed since they were shown."""
         from ecrtui.ecr.errors import Conflict, EcrError
+        from ecrtui.manage.audit import REPLICATION_SET, ChangeRecorder, replication_target
+        from ecrtui.ui.copy_controller import app_audit_log
 
         service = self._service
         if service is None:
             return
+        log = app_audit_log(self.app)
 
         def work() -> None:
+            recorder = ChangeRecorder.of(log, service.service)
+            target = replication_target(recorder.account, recorder.region)
             try:
                 current = service.get_replication_configuration(refresh=True)
                 if current.rules != before.rules:
@@ -365,8 +370,10 @@ class ReplicationController(Controller):
                     )
                 kept = service.put_replication_configuration(after)
             except EcrError as error:
+                recorder.record(REPLICATION_SET, target, error, description)
                 self.post(self.SendFailed(error, description))
                 return
+            recorder.record(REPLICATION_SET, target, detail=description)
             count = len(kept.rules)
             self.post(self.Sent(description, f"the registry has {count} rule{'s' * (count != 1)} now"))
 
@@ -396,14 +403,23 @@ class ReplicationController(Controller):
     def start_backfill(self, destination: ReplicationDestination) -> None:
         """Run a backfill to ``destination`` as a job of the jobs panel (ECR's refusal, if any, is its error)."""
         from ecrtui.jobs.replication_runners import backfill_runner
+        from ecrtui.manage.audit import REPLICATION_BACKFILL, ChangeRecorder, audited_runner, backfill_target
+        from ecrtui.ui.copy_controller import app_audit_log
 
         service = self._service or self.app.sessions.current
         if service is None:
             return
+        log = app_audit_log(self.app)
+        runner = audited_runner(
+            backfill_runner(service.service, destination),
+            lambda: ChangeRecorder.of(log, service.service),
+            REPLICATION_BACKFILL,
+            backfill_target(destination.label),
+        )
         job = self.app.jobs.start(
             JobKind.BACKFILL,
             f"backfill to {destination.label}",
-            backfill_runner(service.service, destination),
+            runner,
             on_done=lambda _snapshot: self._replication_moved(service),
         )
         self._backfill_jobs_by_id[job.id] = destination
