@@ -1,7 +1,8 @@
 """What every corrected ECR handler needs: the registry a call addresses, its repository, paging guards, replies.
 
-A call that names another account's ``registryId`` is served from that account's registry, as ECR does for a
-principal a repository policy lets in (the sandbox does not evaluate IAM or policies).
+A call that names another account's ``registryId`` is served from that account's registry once its repository
+policy has let the caller in (``repository_access``, checked before any handler runs; IAM identity policies are
+not modelled).
 """
 
 from __future__ import annotations
