@@ -427,7 +427,12 @@ def test_prod_reads_a_dev_repository_by_registry_id(
                 "Sid": "prod-pull",
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{PROD}:root"},
-                "Action": ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"],
+                "Action": [
+                    "ecr:BatchGetImage",
+                    "ecr:DescribeImages",
+                    "ecr:DescribeRepositories",
+                    "ecr:GetDownloadUrlForLayer",
+                ],
             }
         ],
     }
