@@ -20,6 +20,7 @@ from ecrtui.sandbox.errors import InvalidParameterException
 from ecrtui.sandbox.images import SandboxImage, repo_images
 
 _REGISTRY_ID = re.compile(r"^[0-9]{12}$")
+_REPOSITORY_ARN = re.compile(r"^arn:aws[a-z-]*:ecr:[a-z0-9-]+:([0-9]{12}):repository/")
 
 
 TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
@@ -33,8 +34,12 @@ MOTO_HANDLERS: dict[str, Handler] = {}
 
 
 def backend_for(self: Any) -> ECRBackend:
-    """The registry a call names with ``registryId`` (another account's too), else the caller's own."""
+    """The registry a call names with ``registryId`` or a repository ARN (another account's too), else the
+    caller's own."""
     registry_id = self._get_param("registryId")
+    arn = _REPOSITORY_ARN.match(str(self._get_param("resourceArn") or ""))
+    if registry_id is None and arn is not None:
+        registry_id = arn.group(1)
     if registry_id is None:
         registry_id = self.current_account
     elif not isinstance(registry_id, str) or not _REGISTRY_ID.match(registry_id):
