@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
+from ecrtui.copy.permissions import caller_account, refusal
 from ecrtui.copy.request import Side
 from ecrtui.ecr.errors import AccessDenied, EcrError, NotFound
 from ecrtui.ecr.models import Repository
@@ -39,6 +40,9 @@ def read_repository(side: Side) -> tuple[Repository | None, str | None]:
     except NotFound:
         return None, None
     except AccessDenied as error:
+        account = caller_account(side)
+        if account is not None and account != side.registry_id:
+            return None, refusal(side, error, account, "read")
         return None, (
             f"access denied reading {side.uri}: {error} (the destination profile needs "
             "ecr:DescribeRepositories, ecr:DescribeImages, ecr:BatchCheckLayerAvailability and the push actions)"

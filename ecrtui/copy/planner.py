@@ -3,7 +3,8 @@
 Per blob: upload, or skip (the destination has it), or keep by URL (foreign). Per manifest: put, or skip (the
 destination has that digest). Per tag: create, move, unchanged, or conflict (it points elsewhere and the
 destination's tag mutability, with its exclusion filters, will not let it move). An unchanged re-copy into an
-IMMUTABLE repository plans nothing to do, which is a success.
+IMMUTABLE repository plans nothing to do, which is a success. A copy that writes into another account checks
+first that the repository policies let it (``permissions``), so a missing permission is a problem of the plan.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 from collections.abc import Iterator
 
 from ecrtui.copy.destination import read_images, read_layers, read_repository, tag_is_immutable
+from ecrtui.copy.permissions import PULL_ACTIONS, caller_account, check_access, push_actions, refusal
 from ecrtui.copy.plan import (
     BlobAction,
     BlobStep,
@@ -43,6 +45,9 @@ _FOREIGN_TYPES = frozenset(
         MediaTypes.OCI_NONDISTRIBUTABLE_ZSTD,
     }
 )
+
+
+_WRITES = (TagAction.CREATE, TagAction.MOVE)
 
 
 def is_foreign(descriptor: Descriptor) -> bool:
@@ -133,7 +138,7 @@ def plan_copy(request: CopyRequest, *, cancel: threading.Event | None = None) ->
         try:
             images = read_images(dst, [m.digest for m in ordered], [*tags, *legacy_tags])
         except AccessDenied as error:
-            problems.append(f"access denied reading images of {dst.uri}: {error}")
+            problems.append(refusal(dst, error, caller_account(dst), "read"))
         except EcrError as error:
             problems.append(f"cannot read images of {dst.uri}: {error}")
     present = images.present if images is not None else frozenset()
@@ -151,6 +156,8 @@ def plan_copy(request: CopyRequest, *, cancel: threading.Event | None = None) ->
     if repository is not None and needs_check and not problems:
         try:
             availability = read_layers(dst, needs_check)
+        except AccessDenied as error:
+            problems.append(refusal(dst, error, caller_account(dst), "push to"))
         except EcrError as error:
             problems.append(f"cannot check the blobs of {dst.uri}: {error}")
         else:
@@ -188,6 +195,16 @@ def plan_copy(request: CopyRequest, *, cancel: threading.Event | None = None) ->
         else:
             tag_steps.append(TagStep(tag, TagAction.MOVE, current))
     steps = _legacy_tag_conflicts(steps, where, repository, warnings)
+    writes = any(not m.present for m in steps) or any(t.action in _WRITES for t in tag_steps)
+    uploads = any(b.action is BlobAction.UPLOAD for b in blobs)
+    if repository is not None and writes and not problems:
+        for side, actions, doing in (
+            (dst, push_actions(uploads), "push to"),
+            (request.source, PULL_ACTIONS if uploads else (), "pull from"),
+        ):
+            check = check_access(side, actions, doing)
+            problems += [check.problem] if check.problem else []
+            notes += [check.note] if check.note else []
     return CopyPlan(
         request=request,
         source_digest=source.summary.digest,

@@ -13,6 +13,7 @@ import json
 import threading
 from dataclasses import dataclass
 
+from ecrtui.copy.permissions import caller_account, refusal
 from ecrtui.copy.plan import ManifestRole, short_digest
 from ecrtui.copy.request import CopyRequest, Side
 from ecrtui.ecr.descriptors import REFERENCE_DIGEST_ANNOTATION
@@ -60,6 +61,9 @@ def _check(cancel: threading.Event | None) -> None:
 
 def _what(error: EcrError, side: Side) -> str:
     if isinstance(error, AccessDenied):
+        account = caller_account(side)
+        if account is not None and account != side.registry_id:  # another account's: its policy decides
+            return refusal(side, error, account, "pull from")
         return f"access denied reading {side.uri}: {error} (the source profile needs ecr:BatchGetImage and ecr:DescribeImages)"
     return f"cannot read {side.uri}: {error}"
 

@@ -5,7 +5,9 @@ Cross-account replication needs the destination registry's policy to allow the s
 evaluation reduced to what such a policy holds: an explicit ``Deny`` wins, otherwise an ``Allow`` must match
 principal, action and resource; a statement with a ``Condition`` is not evaluated (such an ``Allow`` does not
 count, such a ``Deny`` does: the safe reading when the condition cannot be known). The app and the CLI use it to
-say who may replicate into a registry; the sandbox uses it to decide. No AWS SDK here.
+say who may replicate into a registry; the sandbox uses it to decide. A repository policy (``GetRepositoryPolicy``)
+has the same grammar: ``decide`` tells an explicit Deny from a missing Allow, for the sandbox's cross-account
+repository calls and the copy planner's permission check. No AWS SDK here.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import json
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, Literal
 
 from ecrtui.ecr.refs import partition_for_region
 
-__all__ = ["REPLICATION_ACTIONS", "RegistryPolicy", "ReplicationGrant", "allows"]
+__all__ = ["REPLICATION_ACTIONS", "Decision", "RegistryPolicy", "ReplicationGrant", "allows", "decide"]
 
 REPLICATION_ACTIONS = ("ecr:ReplicateImage", "ecr:CreateRepository")
 
@@ -55,10 +57,12 @@ def account_of(principal: str) -> str:
     return match.group(1) if match else principal
 
 
-def _names_account(statement: dict[str, Any], account_id: str) -> bool:
-    """``"*"``, the account id, or the account's root ARN (in any partition)."""
+def _names_account(statement: dict[str, Any], account_id: str, principal_arn: str | None = None) -> bool:
+    """``"*"``, the account id, the account's root ARN (in any partition), or the caller's own ARN."""
     for name in _principals(statement):
         if name in ("*", account_id) or re.fullmatch(rf"arn:aws[a-z-]*:iam::{account_id}:root", name):
+            return True
+        if principal_arn is not None and name == principal_arn:
             return True
     return False
 
@@ -68,22 +72,39 @@ def _matches(patterns: list[Any], value: str, *, ignore_case: bool) -> bool:
     return any(fnmatchcase(wanted, p.lower() if ignore_case else p) for p in patterns if isinstance(p, str))
 
 
-def allows(policy_text: str | None, account_id: str, action: str, resource_arn: str) -> bool:
-    """Whether the policy grants ``account_id`` ``action`` on ``resource_arn``."""
+Decision = Literal["allow", "deny"] | None
+"""``deny``: an explicit Deny matches; ``allow``: an Allow matches and no Deny does; None: no statement grants."""
+
+
+def decide(
+    policy_text: str | None,
+    account_id: str,
+    action: str,
+    resource_arn: str,
+    *,
+    principal_arn: str | None = None,
+) -> Decision:
+    """What the policy says to ``account_id`` (or to the principal ``principal_arn`` of that account) about
+    ``action`` on ``resource_arn``; the three answers make different AccessDenied messages."""
     allowed = False
     for statement in _statements(policy_text):
         applies = (
-            _names_account(statement, account_id)
+            _names_account(statement, account_id, principal_arn)
             and _matches(_as_list(statement.get("Action")), action, ignore_case=True)
             and _matches(_as_list(statement.get("Resource", "*")), resource_arn, ignore_case=False)
         )
         if not applies:
             continue
         if statement.get("Effect") == "Deny":
-            return False
+            return "deny"
         if statement.get("Effect") == "Allow" and "Condition" not in statement:
             allowed = True
-    return allowed
+    return "allow" if allowed else None
+
+
+def allows(policy_text: str | None, account_id: str, action: str, resource_arn: str) -> bool:
+    """Whether the policy grants ``account_id`` ``action`` on ``resource_arn``."""
+    return decide(policy_text, account_id, action, resource_arn) == "allow"
 
 
 @dataclass(frozen=True, slots=True)

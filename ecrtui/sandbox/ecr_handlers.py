@@ -22,8 +22,10 @@ from ecrtui.sandbox import (
     mutability,
     referrer_handlers,
     replication_handlers,
+    repository_access,
     scan_handlers,
 )
+from ecrtui.sandbox.errors import AccessDeniedException
 from ecrtui.sandbox.handler_support import MOTO_HANDLERS, Handler, backend_for
 from ecrtui.sandbox.rate_limits import ThrottlingException
 from ecrtui.sandbox.registry import account_settings
@@ -71,7 +73,7 @@ HANDLERS: dict[str, Handler] = {
 
 def _locked_call_action(self: Any) -> Any:
     """moto's dispatch, one ECR call at a time (moto's models are not thread-safe), within ECR's rate quotas,
-    after any change come due."""
+    after any change come due, and only into another account's repository its policy lets the caller into."""
     limiter = current().rate_limiter
     if limiter is not None:
         try:
@@ -83,6 +85,11 @@ def _locked_call_action(self: Any) -> Any:
             return status, *self._enrich_response(headers, body)
     with current().lock:
         deferred.settle_due()
+        try:
+            repository_access.check_call(self)
+        except AccessDeniedException as error:
+            status, headers, body = self.serialized(ActionResult(error))
+            return status, *self._enrich_response(headers, body)
         return BaseResponse.call_action(self)
 
 

@@ -156,3 +156,9 @@ class TemplateAlreadyExistsException(EcrServiceError):
 
 class TemplateNotFoundException(EcrServiceError):
     code = "TemplateNotFoundException"
+
+
+class AccessDeniedException(EcrServiceError):
+    """A cross-account repository call no repository policy allows (or one an explicit Deny refuses)."""
+
+    code = "AccessDeniedException"

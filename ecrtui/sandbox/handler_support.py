@@ -1,7 +1,8 @@
 """What every corrected ECR handler needs: the registry a call addresses, its repository, paging guards, replies.
 
-A call that names another account's ``registryId`` is served from that account's registry, as ECR does for a
-principal a repository policy lets in (the sandbox does not evaluate IAM or policies).
+A call that names another account's ``registryId`` is served from that account's registry once its repository
+policy has let the caller in (``repository_access``, checked before any handler runs; IAM identity policies are
+not modelled).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ecrtui.sandbox.errors import InvalidParameterException
 from ecrtui.sandbox.images import SandboxImage, repo_images
 
 _REGISTRY_ID = re.compile(r"^[0-9]{12}$")
+_REPOSITORY_ARN = re.compile(r"^arn:aws[a-z-]*:ecr:[a-z0-9-]+:([0-9]{12}):repository/")
 
 
 TAG_STATUSES = ("TAGGED", "UNTAGGED", "ANY")
@@ -32,8 +34,12 @@ MOTO_HANDLERS: dict[str, Handler] = {}
 
 
 def backend_for(self: Any) -> ECRBackend:
-    """The registry a call names with ``registryId`` (another account's too), else the caller's own."""
+    """The registry a call names with ``registryId`` or a repository ARN (another account's too), else the
+    caller's own."""
     registry_id = self._get_param("registryId")
+    arn = _REPOSITORY_ARN.match(str(self._get_param("resourceArn") or ""))
+    if registry_id is None and arn is not None:
+        registry_id = arn.group(1)
     if registry_id is None:
         registry_id = self.current_account
     elif not isinstance(registry_id, str) or not _REGISTRY_ID.match(registry_id):

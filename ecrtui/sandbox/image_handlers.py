@@ -22,6 +22,7 @@ from ecrtui.sandbox.handler_support import (
 )
 from ecrtui.sandbox.images import SandboxImage, repo_images
 from ecrtui.sandbox.paging import paginate
+from ecrtui.sandbox.repository_access import caller_of, visible_to
 
 MAX_IMAGE_IDS = 100
 """ECR's limit on ``imageIds`` in one call (botocore checks only the minimum)."""
@@ -35,6 +36,11 @@ def describe_repositories(self: Any) -> ActionResult:
     repositories = backend.describe_repositories(registry_id=backend.account_id, repository_names=names)
     if names:
         return ActionResult({"repositories": repositories})
+    if backend.account_id != self.current_account:  # another account's registry: what its policies let in
+        visible = set(
+            visible_to(caller_of(self), backend.account_id, self.region, [r.name for r in repositories])
+        )
+        repositories = [r for r in repositories if r.name in visible]
     page, token = paginate(
         repositories,
         lambda r: str(r.name),

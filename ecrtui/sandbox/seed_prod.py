@@ -1,7 +1,12 @@
-"""The ``demo-prod`` registry: releases promoted from dev, with the same digests, pushed after dev built them."""
+"""The ``demo-prod`` registry: releases promoted from dev, with the same digests, pushed after dev built them.
+
+Each promotion target's repository policy lets demo-dev's account look and push (as a promotion pipeline in the
+dev account needs on ECR, which refuses another account's calls unless the repository policy allows them).
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from moto.ecr.models import ecr_backends
@@ -20,6 +25,29 @@ from ecrtui.sandbox.seed import (
 from ecrtui.sandbox.seed_content import BuiltImage
 from ecrtui.sandbox.seed_dev import DevReleases
 from ecrtui.sandbox.seed_kit import SeedRegistry, push_index
+
+PROMOTION_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "AllowDevPromotion",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{DEV_PROFILE.account_id}:root"},
+            "Action": [
+                "ecr:DescribeRepositories",
+                "ecr:DescribeImages",
+                "ecr:GetRepositoryPolicy",
+                "ecr:BatchGetImage",
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:InitiateLayerUpload",
+                "ecr:UploadLayerPart",
+                "ecr:CompleteLayerUpload",
+                "ecr:PutImage",
+            ],
+        }
+    ],
+}
+"""On every promotion target: demo-dev may read what is there and push (``ecrtui copy`` with one profile)."""
 
 
 def seed_prod(releases: DevReleases) -> None:
@@ -58,3 +86,5 @@ def seed_prod(releases: DevReleases) -> None:
     )
     for number, tag in enumerate(("alpine-3.20.3", "debian-bookworm-20260415", "python-3.12.10")):
         reg.push(base_repo, bases[tag], after_dev(IMMUTABLE_REPOSITORY, bases[tag], 1 + number), [tag])
+    for repository in (api_repo, gateway_repo, etl_repo, base_repo):
+        repository.policy = json.dumps(PROMOTION_POLICY, indent=2)

@@ -427,7 +427,12 @@ def test_prod_reads_a_dev_repository_by_registry_id(
                 "Sid": "prod-pull",
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{PROD}:root"},
-                "Action": ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"],
+                "Action": [
+                    "ecr:BatchGetImage",
+                    "ecr:DescribeImages",
+                    "ecr:DescribeRepositories",
+                    "ecr:GetDownloadUrlForLayer",
+                ],
             }
         ],
     }
@@ -502,7 +507,8 @@ def test_every_call_that_takes_a_registry_id_is_given_one(rw_sandbox: SandboxPro
 
 
 def test_demo_prod_reads_the_dev_repository_its_policy_allows(demo_sandbox: SandboxProcess) -> None:
-    """On the demo data (read only): find the dev repository whose policy lets prod in, and read it as prod."""
+    """On the demo data (read only): find the dev repository whose policy lets prod pull, and pull from it as
+    prod; the policy grants pulling only, so listing its images is refused, as on ECR."""
     dev_service = EcrService(session=demo_sandbox.session("demo-dev"), read_only=True)
     shared = [
         r.name
@@ -510,16 +516,15 @@ def test_demo_prod_reads_the_dev_repository_its_policy_allows(demo_sandbox: Sand
         if PROD in (dev_service.get_repository_policy(r.name) or "")
     ]
     assert shared
+    tagged = next(i for i in dev_service.list_images(shared[0]) if i.tags)
     prod = EcrService(session=demo_sandbox.session("demo-prod"), region="us-east-1", read_only=True)
-    repository = prod.get_repository(shared[0], DEV)
-    images = prod.list_images(shared[0], DEV)
-    assert images
-    assert {i.digest for i in images} == {i.digest for i in dev_service.list_images(shared[0])}
-    tagged = next(i for i in images if i.tags)
-    details = prod.get_image_details(repository, tagged)
-    assert details.manifest.digest == tagged.digest
-    assert details.config is not None
-    assert details.warnings == ()
+    manifest = prod.get_manifest(shared[0], tagged.tags[0], DEV)
+    assert manifest.digest == tagged.digest
+    assert isinstance(manifest, ImageManifest)
+    config = prod.get_blob(shared[0], manifest.config.digest, DEV, expected_size=manifest.config.size)
+    assert sha256(config) == manifest.config.digest
+    with pytest.raises(AccessDenied, match="ecr:DescribeImages"):
+        prod.list_images(shared[0], DEV)
 
 
 # -- mutations ---------------------------------------------------------------------------------------------------

@@ -144,23 +144,29 @@ class TestAuthentication:
         assert response.status == 400
         assert error_body(response)["code"] == "DENIED"
 
-    def test_another_accounts_token_pings_but_is_denied_the_repositories(
+    def test_another_accounts_token_pings_but_only_the_repository_policy_lets_it_in(
         self, rw_sandbox: SandboxProcess, http: RegistryHttp
     ) -> None:
         prod = rw_sandbox.registry_login("demo-prod", region="us-east-1", registry_id=DEV)
         assert prod.url == http.login.url
         other = RegistryHttp(prod)
         assert other.request("GET", "/v2/").status == 200
-        for method, path in (
-            ("GET", f"/v2/{seed.API_REPOSITORY}/manifests/latest"),
-            ("GET", f"/v2/{seed.API_REPOSITORY}/tags/list"),
-            ("POST", f"/v2/{seed.API_REPOSITORY}/blobs/uploads/"),
+        # demo-dev's web/api lets demo-prod pull (BatchGetImage ...) and nothing else; web/frontend has no policy.
+        assert other.request("GET", f"/v2/{seed.API_REPOSITORY}/manifests/latest").status == 200
+        for method, repository, path, action in (
+            ("GET", seed.FRONTEND_REPOSITORY, "manifests/latest", "BatchGetImage"),
+            ("GET", seed.API_REPOSITORY, "tags/list", "ListImages"),
+            ("POST", seed.API_REPOSITORY, "blobs/uploads/", "InitiateLayerUpload"),
         ):
-            response = other.request(method, path)
+            response = other.request(method, f"/v2/{repository}/{path}")
             assert response.status == 403, path
             error = error_body(response)
             assert error["code"] == "DENIED"
-            assert f"arn:aws:ecr:us-east-1:{DEV}:repository/{seed.API_REPOSITORY}" in error["message"]
+            assert error["message"] == (
+                f"User: arn:aws:iam::{PROD}:root is not authorized to perform: ecr:{action} on resource: "
+                f"arn:aws:ecr:us-east-1:{DEV}:repository/{repository} because no resource-based policy allows "
+                f"the ecr:{action} action"
+            )
 
     def test_an_expired_token_is_denied(self, sandbox_factory: Any) -> None:
         sandbox = sandbox_factory("--seed", "empty", "--token-ttl-seconds", "1")

@@ -6,9 +6,9 @@ What ECR answers, and so what the sandbox answers:
   challenge (clients then send the credentials they were given);
 - a token issued in another region: 400 (ECR tokens are regional; ``docker login`` reports "400 Bad Request");
 - an expired token: 403 ``DENIED`` "Your authorization token has expired. Reauthenticate and try again.";
-- a valid token of another account: ``/v2/`` answers 200 (the token is genuine), every repository call is 403
-  ``DENIED`` naming the action, as ECR does when no repository policy lets that account in (the sandbox does not
-  evaluate repository policies; see docs/ecr-behaviour.md).
+- a valid token of another account: ``/v2/`` answers 200 (the token is genuine), a repository call is 403
+  ``DENIED`` naming the action unless the repository's policy lets that account in (``repository_access``; see
+  docs/ecr-behaviour.md).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import binascii
 from ecrtui.sandbox.registry.context import RegistryAddress
 from ecrtui.sandbox.registry.errors import RegistryError
 from ecrtui.sandbox.registry.tokens import USERNAME, InvalidToken, TokenClaims, read_password
+from ecrtui.sandbox.repository_access import Caller, denial
+from ecrtui.sandbox.runtime import current
 
 SERVICE = "ecr.amazonaws.com"
 
@@ -72,12 +74,9 @@ def authenticate(
 
 
 def authorize(claims: TokenClaims, registry: RegistryAddress, action: str, name: str) -> None:
-    """Refuse a repository call made with another account's token (no repository policy is evaluated)."""
-    if claims.account_id == registry.account_id:
-        return
-    raise RegistryError(
-        403,
-        "DENIED",
-        f"User: arn:aws:iam::{claims.account_id}:root is not authorized to perform: ecr:{action} on resource: "
-        f"{registry.repository_arn(name)} because no resource-based policy allows the ecr:{action} action",
-    )
+    """Refuse a repository call made with another account's token unless the repository's policy allows it."""
+    caller = Caller(claims.account_id, f"arn:aws:iam::{claims.account_id}:root")
+    with current().lock:
+        error = denial(caller, action, registry.account_id, registry.region, name)
+    if error is not None:
+        raise RegistryError(403, "DENIED", error.message)
