@@ -71,10 +71,21 @@ def _what(error: EcrError, side: Side) -> str:
 def read_source(request: CopyRequest, *, cancel: threading.Event | None = None) -> SourceImage:
     """Read the source image named by the request; failures become problems, not exceptions."""
     src = request.source
+    fallback_warnings: tuple[str, ...] = ()
     try:
         [summary] = src.service.describe_images(src.repository, [request.reference], src.registry_id)[:1]
     except NotFound:
         return SourceImage(None, None, problems=(f"source image {request.source_label} not found",))
+    except AccessDenied as error:
+        pulled = _summary_by_pull(request) if _cross_account(src) else None
+        if pulled is None:
+            return SourceImage(None, None, problems=(_what(error, src),))
+        summary = pulled
+        fallback_warnings = (
+            f"{src.registry_id}'s repository policy allows pulling but not ecr:DescribeImages: the image's other "
+            "tags, size and storage state are not known here"
+            + (" (--all-tags copies only the tag named)" if request.all_tags else ""),
+        )
     except EcrError as error:
         return SourceImage(None, None, problems=(_what(error, src),))
     except ValueError:
@@ -122,7 +133,36 @@ def read_source(request: CopyRequest, *, cancel: threading.Event | None = None) 
                 "referrers of the index name the whole index, not the platform-filtered one: not copied"
             )
         referrers = _read_referrers(request, subjects, legacy, warnings, cancel)
+    warnings = [*fallback_warnings, *warnings]
     return SourceImage(summary, top, tuple(children), tuple(referrers), tuple(problems), tuple(warnings))
+
+
+def _cross_account(side: Side) -> bool:
+    account = caller_account(side)
+    return account is not None and account != side.registry_id
+
+
+def _summary_by_pull(request: CopyRequest) -> ImageSummary | None:
+    """The source image as ``BatchGetImage`` alone shows it, for another account's repository whose policy allows
+    pulling (``BatchGetImage``, ``GetDownloadUrlForLayer``, ``BatchCheckLayerAvailability``: AWS's pull-only
+    example) but not ``DescribeImages``; ``None`` when the pull is refused too."""
+    src = request.source
+    try:
+        batch = src.service.get_manifests_by_reference(src.repository, [request.reference], src.registry_id)
+    except EcrError:
+        return None
+    if len(batch.manifests) != 1:
+        return None
+    digest, manifest = next(iter(batch.manifests.items()))
+    return ImageSummary(
+        registry_id=src.registry_id,
+        repository_name=src.repository,
+        digest=digest,
+        tags=tuple(batch.tags),
+        size_bytes=None,
+        manifest_media_type=manifest.media_type or None,
+        status=None,
+    )
 
 
 def _verifiable(manifest: Manifest) -> bool:

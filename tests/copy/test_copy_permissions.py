@@ -210,3 +210,37 @@ def test_dry_run_shows_the_missing_permission_and_fails(rw_sandbox: Any, prod_ec
         f"account {DEV}"
     ) in done.stdout + done.stderr
     assert image_count(prod_ecr, target) == 0
+
+
+def test_a_pull_only_policy_is_enough_to_copy_out_of_another_account(
+    rw_sandbox: Any, dev: EcrService, prod: EcrService, dev_ecr: Any, prod_ecr: Any, engine: CopyEngine
+) -> None:
+    """AWS's pull-only example (BatchGetImage, GetDownloadUrlForLayer, BatchCheckLayerAvailability) has no
+    DescribeImages: the copy reads the image by pulling it, as crane and skopeo would, and says what it cannot know."""
+    shared = f"shared/pull-only-{next(_numbers)}"
+    dev_ecr.create_repository(repositoryName=shared)
+    engine.execute(
+        engine.plan(
+            CopyRequest(
+                Side(dev, DEV, seed.FRONTEND_REPOSITORY), "latest", Side(dev, DEV, shared), tags=("latest",)
+            )
+        )
+    )
+    pull_only = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+    statement = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PROD}:root"}, "Action": pull_only}
+    dev_ecr.set_repository_policy(
+        repositoryName=shared, policyText=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    prod_in_dev_region = EcrService(session=rw_sandbox.session("demo-prod"), region="us-east-1")
+    target = f"pulled/case-{next(_numbers)}"
+    prod_ecr.create_repository(repositoryName=target)
+    request = CopyRequest(
+        Side(prod_in_dev_region, DEV, shared), "latest", Side(prod, PROD, target), tags=("latest",)
+    )
+    plan = engine.plan(request)
+    assert plan.ok, plan.problems
+    assert any("allows pulling but not ecr:DescribeImages" in warning for warning in plan.warnings)
+    digest = digest_of_tag(dev_ecr, shared, "latest")
+    assert engine.execute(plan).digest == digest
+    assert_copied(dev_ecr, shared, prod_ecr, target, [digest])
+    assert tag_digest(prod_ecr, target, "latest") == digest
