@@ -46,7 +46,10 @@ class ClientSettings:
     """Total attempts per call when ECR throttles or answers with a server error."""
     network_attempts: int = 3
     """Total attempts per call when the endpoint cannot be reached or does not answer in ``read_timeout``."""
-    connect_timeout: float = 5.0
+    connect_timeout: float = 20.0
+    """Also how long one write of a request body may stall: urllib3 sends with the connect timeout, and on a slow
+    link (8 Mbit/s, megabytes of socket buffer) a layer part's send waits seconds for the window to reopen; at 5 s
+    every UploadLayerPart of a 10 MiB part was dropped and retried forever."""
     read_timeout: float = 20.0
     max_pool_connections: int = 32
     """Enough for the UI's workers and a copy job sharing one client."""
@@ -66,11 +69,15 @@ class RetryNotice:
     """The attempt about to be made (2 for the first retry)."""
     attempts: int
     """The most attempts this call gets."""
+    dropped: bool = False
+    """Connected, then the connection was lost (or a write stalled) before an answer."""
 
     def describe(self) -> str:
         """``no answer from HOST in 20 s; trying again (2 of 3)`` (one line, no secret: a host and a count)."""
         if self.timed_out:
             what = f"no answer from {self.host} in {self.waited:g} s"
+        elif self.dropped:
+            what = f"the connection to {self.host} was lost"
         else:
             what = f"cannot connect to {self.host}"
         return f"{what}; trying again ({self.attempt} of {self.attempts})"
@@ -110,6 +117,7 @@ def install_network_retries(
                     waited=settings.read_timeout if timed_out else settings.connect_timeout,
                     attempt=attempts + 1,
                     attempts=min(settings.network_attempts, settings.max_attempts),
+                    dropped=isinstance(caught_exception, bce.ConnectionClosedError),
                 )
             )
         return None

@@ -75,6 +75,10 @@ class NetworkSimulator:
                 time.sleep(ahead)
 
 
+READ_CHUNK = 64 * 1024
+"""How much of an upload body the throttled reader takes off the socket at a time."""
+
+
 class ThrottledReader:
     """A ``wsgi.input`` wrapper that reads an upload body no faster than one stream's bandwidth."""
 
@@ -91,9 +95,19 @@ class ThrottledReader:
             time.sleep(ahead)
 
     def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        self._pace(len(data))
-        return data
+        """At most ``size`` bytes (all, when negative), taken off the socket a chunk at a time at the stream's rate:
+        reading a whole part first and sleeping after would leave the client waiting for an answer as long as the
+        part takes to send, and on a slow link that is longer than its read timeout."""
+        parts: list[bytes] = []
+        remaining = size
+        while remaining != 0:
+            data = self._stream.read(READ_CHUNK if remaining < 0 else min(READ_CHUNK, remaining))
+            if not data:
+                break
+            self._pace(len(data))
+            parts.append(data)
+            remaining -= len(data) if remaining > 0 else 0
+        return b"".join(parts)
 
     def readline(self, size: int = -1) -> bytes:
         data = self._stream.readline(size)

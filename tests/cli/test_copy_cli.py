@@ -264,3 +264,27 @@ def test_ctrl_c_cancels_cleanly(sandbox_factory: Any) -> None:
         images = []  # the signal came before the repository was created: nothing written either
     assert images == []
     assert out == ""
+
+
+def test_a_10_mib_part_over_a_slow_link_goes_through(sandbox_factory: Any) -> None:
+    """8 Mbit/s: one UploadLayerPart of 10 MiB takes ~15 s to send and its writes stall for seconds while the
+    socket buffers drain. A 5 s write timeout dropped it every time ("cannot connect", retried forever)."""
+    sandbox = sandbox_factory("--seed", "empty", "--scale-layer-mib", "10", "--bandwidth-mbps", "8")
+    done = ecrtui(
+        sandbox,
+        f"{LARGE_LAYER_REPOSITORY}:latest",
+        "copied/slow",
+        "--create-repo",
+        "--jobs",
+        "1",
+        "--json",
+        "--profile",
+        "demo-dev",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "trying again" not in done.stderr, done.stderr
+    ecr = sandbox.session("demo-dev").client("ecr")
+    source = ecr.batch_get_image(repositoryName=LARGE_LAYER_REPOSITORY, imageIds=[{"imageTag": "latest"}])
+    copied = ecr.batch_get_image(repositoryName="copied/slow", imageIds=[{"imageTag": "latest"}])
+    assert copied["images"][0]["imageManifest"] == source["images"][0]["imageManifest"]
+    assert json.loads(done.stdout)["blobs_uploaded"] == 2

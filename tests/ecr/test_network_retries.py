@@ -110,6 +110,38 @@ def test_a_refused_connection_is_reported_as_such(closed_endpoint: str) -> None:
     ]
 
 
+@pytest.fixture
+def dropping_endpoint() -> Iterator[str]:
+    """Takes each request and closes the connection without a byte of answer."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.close_connection = True
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
+    thread = Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_dropped_connection_is_reported_as_lost_not_as_unreachable(dropping_endpoint: str) -> None:
+    notices: list[RetryNotice] = []
+    ecr = service(dropping_endpoint, ClientSettings(network_attempts=2), notices)
+    with pytest.raises(NetworkError):
+        ecr.list_repositories("111111111111")
+    assert [n.describe() for n in notices] == [
+        f"the connection to {dropping_endpoint.removeprefix('http://')} was lost; trying again (2 of 2)"
+    ]
+
+
 def test_throttling_keeps_the_larger_budget_and_says_nothing(
     throttling_endpoint: tuple[str, list[int]],
 ) -> None:
