@@ -4,7 +4,8 @@ Shapes follow botocore's ECR model (``DescribeRegistry``, ``DescribeImageReplica
 ``ListReplicationBackfills``, ``DescribeReplicationBackfillResults``). ``ReplicationConfiguration.from_document``
 reads what a person writes (the ``replicationConfiguration`` of ``PutReplicationConfiguration``) and ``validate``
 refuses, before anything is sent, what ECR would refuse: more than 25 rules or 100 destinations, a bad filter or
-region, a destination that is the source registry itself. No AWS SDK here.
+region (one ECR does not run in, from botocore's endpoint data: ``regions.py``), a destination that is the source
+registry itself. No call to AWS here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 from ecrtui.ecr.errors import InvalidInput, ServiceError
 from ecrtui.ecr.refs import partition_for_region
+from ecrtui.ecr.regions import is_ecr_region
 
 __all__ = [
     "MAX_DESTINATIONS",
@@ -117,6 +119,8 @@ class ReplicationDestination:
     def check(self, where: str = "destination") -> None:
         if not _REGION.match(self.region):
             raise _invalid(f"{where}: {self.region!r} is not a region name (like eu-west-1)")
+        if not is_ecr_region(self.region):
+            raise _invalid(f"{where}: ECR does not run in a region named {self.region!r}")
         if not _ACCOUNT.match(self.registry_id):
             raise _invalid(f"{where}: {self.registry_id!r} is not an account id (12 digits)")
 

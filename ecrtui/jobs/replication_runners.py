@@ -149,6 +149,12 @@ def image_replication_runner(
     cancelling only stops watching (``WatchStopped``). The result, and both errors, carry the ``ImageReplication``.
     """
 
+    named = (
+        f"{repository_name}@{reference}"
+        if reference.startswith("sha256:")
+        else f"{repository_name}:{reference}"
+    )
+
     def run(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
         watch = watch_image_replication(
             service,
@@ -161,24 +167,20 @@ def image_replication_runner(
         )
         replication = watch.replication
         if watch.cancelled:
-            raise WatchStopped(
-                f"stopped watching {repository_name}:{reference} (ECR goes on replicating it)", replication
-            )
+            raise WatchStopped(f"stopped watching {named} (ECR goes on replicating it)", replication)
         if replication.failed:
             details = "; ".join(
                 f"{s.destination.label}: {explain_failure(s.failure_code) or 'failed'}"
                 for s in replication.failed
             )
-            raise ImageNotReplicated(
-                f"{repository_name}:{reference} did not replicate to {details}", replication
-            )
+            raise ImageNotReplicated(f"{named} did not replicate to {details}", replication)
         if not replication.statuses:
             return JobOutcome(
-                summary=f"{repository_name}:{reference}: no replication rule covers it", result=replication
+                summary=f"{named}: no replication recorded: no rule covers it, or it was pushed before the rules"
+                " that cover it (a backfill replicates it)",
+                result=replication,
             )
         destinations = ", ".join(s.destination.label for s in replication.statuses)
-        return JobOutcome(
-            summary=f"{repository_name}:{reference} replicated to {destinations}", result=replication
-        )
+        return JobOutcome(summary=f"{named} replicated to {destinations}", result=replication)
 
     return run

@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 import time
+import warnings
 from pathlib import Path
 from types import TracebackType
 
@@ -41,6 +42,12 @@ from ecrtui.sandbox.rate_limits import RateLimiter
 from ecrtui.sandbox.registry import servers as registry_servers
 from ecrtui.sandbox.registry.context import RegistryAddress
 from ecrtui.sandbox.wsgi import SandboxApp
+
+# ECR's model has no ThrottlingException shape (throttling is a common AWS error), so moto warns each time the
+# rate limiter answers one; that warning would land on the terminal of ``ecrtui sandbox`` and ``--demo``.
+warnings.filterwarnings(
+    "ignore", message=r"Exception\(\w+\) with code \w+ does not match an error shape", category=UserWarning
+)
 
 log = logging.getLogger("ecrtui.sandbox")
 

@@ -166,9 +166,10 @@ class TestBackfillDestination:
         ("destination", "words"),
         [
             (
-                "nowhere-1",
-                "nowhere-1 (111111111111) is not a destination of the registry's replication rules",
+                "ap-south-1",
+                "ap-south-1 (111111111111) is not a destination of the registry's replication rules",
             ),
+            ("nowhere-1", "ECR does not run in a region named 'nowhere-1'"),
             ("us-east-1:12ab", "'12ab' is not an account id"),
             ("Bad_Region", "is not a region name"),
         ],

@@ -224,3 +224,13 @@ class TestRegistryPolicy:
         assert not allows(self.POLICY, DEV, "ecr:ReplicateImage", arn.replace("eu-west-1", "us-east-1"))
         assert not allows(None, DEV, "ecr:ReplicateImage", arn)
         assert not allows("not json", DEV, "ecr:ReplicateImage", arn)
+
+
+@pytest.mark.parametrize("region", ["mars-1", "mars", "eu-west-9"])
+def test_a_region_ecr_does_not_run_in_is_refused_before_sending(region: str) -> None:
+    """Caught as typed (the replication view) and by ``replication set`` (exit 2), not by ECR after a diff."""
+    with pytest.raises(InvalidInput, match=f"ECR does not run in a region named '{region}'"):
+        ReplicationDestination.parse(region, "111111111111")
+    document = {"rules": [{"destinations": [{"region": region, "registryId": "222222222222"}]}]}
+    with pytest.raises(InvalidInput, match="ECR does not run"):
+        ReplicationConfiguration.from_document(document, "111111111111").validate("us-east-1")

@@ -147,6 +147,19 @@ def test_waiting_for_an_image_no_rule_covers_ends_at_once(fast: SandboxProcess) 
     )
     snapshot = job.run()
     assert snapshot.state is JobState.DONE
-    assert snapshot.summary == "data/etl:1.8.1: no replication rule covers it"
+    assert snapshot.summary == (
+        "data/etl:1.8.1: no replication recorded: no rule covers it, or it was pushed before the rules that cover"
+        " it (a backfill replicates it)"
+    )
     assert isinstance(snapshot.progress, JobProgress)
     assert snapshot.progress.total == 0
+
+
+def test_an_image_watched_by_digest_is_named_with_an_at(fast: SandboxProcess) -> None:
+    """``w`` in the inspector watches by digest: ``web/api@sha256:…``, never ``web/api:sha256:…``."""
+    service = EcrService(session=fast.session("demo-dev"))
+    digest = service.describe_images("data/etl", ["1.8.1"])[0].digest
+    job = JobBoard().add(
+        JobKind.REPLICATION, "etl", image_replication_runner(service, "data/etl", digest, schedule=QUICK)
+    )
+    assert job.run().summary.startswith(f"data/etl@{digest}: no replication recorded")
