@@ -120,11 +120,11 @@ class TestShowAndSet:
         assert "dry run: nothing sent" in dry.stdout
         assert "must allow account 111111111111 ecr:ReplicateImage" in dry.stdout
         assert rules(ecr) == before
-        done = cli(sandbox, "set", str(wanted))
+        done = cli(sandbox, "set", str(wanted), "--yes")
         assert done.returncode == 0, done.stderr
         assert "replaced: 2 rules" in done.stdout
         assert rules(ecr) == shown["replicationConfiguration"]["rules"]
-        again = cli(sandbox, "set", str(wanted))
+        again = cli(sandbox, "set", str(wanted), "--yes")
         assert "no change" in again.stdout
 
     @pytest.mark.parametrize(

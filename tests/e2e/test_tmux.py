@@ -69,7 +69,14 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
     exit_file = tmp_path / "exit-code"
     home = tmp_path / "home"
     home.mkdir()
-    drop = ("AWS_", "ECRTUI_", "TMUX", "COLUMNS", "LINES")  # the size must come from tmux
+    drop = (
+        "AWS_",
+        "ECRTUI_",
+        "TMUX",
+        "COLUMNS",
+        "LINES",
+        "XDG_",
+    )  # the size must come from tmux; state under HOME
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update({"HOME": str(home), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"})
     command = f"{sys.executable} -m ecrtui --demo; echo $? > {exit_file}"

@@ -65,3 +65,25 @@ WaitFor = Callable[[Pilot[Any], Callable[[], object], str], Awaitable[None]]
 def wait_for() -> WaitFor:
     """``await wait_for(pilot, condition, "what")``: run the app until the condition holds (bounded)."""
     return _wait_for
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """The plugin's ``snap_compare`` with steady text cursors: an Input or TextArea blinks every 0.5 s, so on a
+    busy machine the capture could land on either phase. Blinking is turned off (cursor shown) before capture."""
+
+    def compare(
+        app: Any, *args: Any, run_before: Callable[[Pilot[Any]], Any] | None = None, **kwargs: Any
+    ) -> bool:
+        async def steady(pilot: Pilot[Any]) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if isinstance(result, Awaitable):
+                    await result
+            for widget in pilot.app.screen.query("Input, TextArea"):
+                widget.cursor_blink = False  # type: ignore[attr-defined]
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=steady, **kwargs)
+
+    return compare
