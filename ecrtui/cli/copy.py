@@ -121,13 +121,15 @@ def _services(args: argparse.Namespace, source: ImageRef, dest: ImageRef) -> tup
 
 def _requests(args: argparse.Namespace, src: EcrService, dst: EcrService) -> list[CopyRequest]:
     from ecrtui.copy import CopyRequest, PlatformSpec, Side, destination_tags
-    from ecrtui.ecr.refs import RegistryRef, parse_reference
+    from ecrtui.ecr.image_lookup import resolve_query
+    from ecrtui.ecr.refs import ImageQuery, RegistryRef, parse_image_query, parse_reference
 
-    source = parse_reference(args.source)
+    query = parse_image_query(args.source)
     dest = parse_reference(args.dest)
     if dest.digest:
         raise CommandError("DEST is a repository (optionally :TAG), not an image digest", EXIT_USAGE)
-    source = source.resolve(RegistryRef(src.account_id, src.region)) if source.is_partial else source
+    source = query.ref.resolve(RegistryRef(src.account_id, src.region)) if query.ref.is_partial else query.ref
+    source = resolve_query(src, ImageQuery(source, query.digest_prefix))  # a short digest, from the listing
     dest = dest.resolve(RegistryRef(dst.account_id, dst.region)) if dest.is_partial else dest
     assert source.registry is not None
     assert dest.registry is not None
@@ -169,12 +171,12 @@ def _copy(args: argparse.Namespace) -> int:
     from ecrtui.copy import CopyEngine
     from ecrtui.copy.memory import keep_large_buffers_off_the_heap
     from ecrtui.ecr.errors import Cancelled
-    from ecrtui.ecr.refs import parse_reference
+    from ecrtui.ecr.refs import parse_image_query, parse_reference
 
     keep_large_buffers_off_the_heap()  # this process exists to copy: its peak must not grow with the layer size
 
     source, dest = (
-        parse_reference(args.source),
+        parse_image_query(args.source).ref,
         parse_reference(args.dest),
     )  # usage errors before any AWS call
     src, dst = _services(args, source, dest)

@@ -2,7 +2,8 @@
 
 The default is a summary (URIs, digest, size, times, status, media type, kind, tags, platforms, subject, scan).
 ``--manifest`` prints the exact stored manifest bytes and ``--config`` the exact image config bytes (verified
-against their digests by the data layer, nothing added: piped to ``sha256sum`` they give the digest); ``--layers`` lists the layers with the build step that made each.
+against their digests by the data layer, nothing added: piped to ``sha256sum`` they give the digest); ``--layers`` lists the layers with the build step that made each
+(cleaned as the inspector's Layers tab shows it; ``--json`` keeps the exact ``created_by`` beside it).
 ``--referrers`` lists the signatures, SBOMs and attestations that name the image as their subject
 (``ListImageReferrers``). ``--json`` prints the summary, the layers or the referrers as JSON.
 """
@@ -133,6 +134,9 @@ def _summary_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _layers(details: ImageDetails) -> list[dict[str, Any]]:
+    """One object per layer: ``created_by`` exactly as the config records it, ``step`` cleaned as the Layers tab
+    shows it (``/bin/sh -c #(nop) CMD ...`` is ``CMD ...``, ``/bin/sh -c make`` is ``RUN make``)."""
+    from ecrtui.ecr.history import clean_created_by
     from ecrtui.ecr.manifests import ImageManifest
 
     manifest = details.manifest
@@ -154,6 +158,7 @@ def _layers(details: ImageDetails) -> list[dict[str, Any]]:
             "size_bytes": layer.descriptor.size,
             "media_type": layer.descriptor.media_type,
             "created_by": layer.created_by,
+            "step": clean_created_by(layer.created_by) if layer.created_by is not None else None,
         }
         for layer in matched.layers
     ]
@@ -273,7 +278,7 @@ def run_inspect(args: argparse.Namespace) -> int:
                 str(layer["index"]),
                 humanize.naturalsize(layer["size_bytes"]),
                 short_digest(layer["digest"]),
-                " ".join(str(layer["created_by"] or "").split()),
+                " ".join((layer["step"] or "").split()),
             )
             for layer in layers
         ]

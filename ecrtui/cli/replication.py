@@ -450,17 +450,18 @@ def _follow_backfill(service: EcrService, destination: ReplicationDestination) -
 
 def _status_service(args: argparse.Namespace) -> tuple[EcrService, ImageRef, RegistryRef]:
     """The service for the image's own region, the reference, and its registry."""
-    from ecrtui.ecr.refs import RegistryRef, parse_reference
+    from ecrtui.ecr.image_lookup import resolve_query
+    from ecrtui.ecr.refs import RegistryRef, parse_image_query
 
     service = open_service(args)
     own = RegistryRef(service.account_id, service.region)
-    ref = parse_reference(args.image, own)
-    registry = ref.registry or own
+    query = parse_image_query(args.image, own)
+    registry = query.ref.registry or own
     if registry.region != service.region:
         service = open_service(args, region=registry.region)
-    if not (ref.tag or ref.digest):
+    if not (query.ref.tag or query.ref.digest or query.digest_prefix):
         raise CommandError(f"{args.image}: name a tag or a digest (NAME:TAG or NAME@sha256:...)", EXIT_USAGE)
-    return service, ref, registry
+    return service, resolve_query(service, query), registry
 
 
 def _status_lines(replication: ImageReplication) -> list[str]:

@@ -58,6 +58,12 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
     net.add_argument("--bandwidth-mbps", type=float, default=None, metavar="N", help="per-stream blob limit")
     net.add_argument("--fail-rate", type=float, default=0.0, metavar="F", help="fraction of calls that fail")
     net.add_argument("--fail-seed", type=int, default=0, metavar="N", help="seed of the fault sequence")
+    net.add_argument(
+        "--deny-blob-downloads",
+        action="store_true",
+        help="every layer and config download answers 403 AccessDenied (as S3 behind a restrictive VPC "
+        "endpoint policy)",
+    )
     parser.add_argument(
         "--replication-delay-ms",
         type=int,
@@ -110,6 +116,7 @@ def _options(args: argparse.Namespace) -> Any:
         bandwidth_mbps=args.bandwidth_mbps,
         fail_rate=args.fail_rate,
         fail_seed=args.fail_seed,
+        deny_blob_downloads=args.deny_blob_downloads,
         scale_repos=args.scale_repos,
         scale_images=args.scale_images,
         activation_seconds=args.activation_seconds,

@@ -27,10 +27,10 @@ def register(subparsers: Any, parents: list[argparse.ArgumentParser]) -> argpars
 
 
 def run_untag(args: argparse.Namespace) -> int:
-    from ecrtui.ecr.refs import parse_reference
+    from ecrtui.ecr.refs import parse_image_query
 
     manager = open_manager(args)
-    tag = parse_reference(args.image).tag
+    tag = parse_image_query(args.image).ref.tag
     if tag is None:
         raise CommandError(f"'{args.image}' names no tag (write REPOSITORY:TAG)", EXIT_USAGE)
     image = manager.resolve_image(args.image)

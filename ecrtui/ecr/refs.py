@@ -35,6 +35,10 @@ _SEPARATOR_RUN = re.compile(r"[._-]+")
 _GOOD_SEPARATOR = re.compile(r"^(?:[._]|__|-+)$")
 _TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _SHA256_RE = re.compile(r"^sha256:[a-f0-9]{64}$")
+_SHA256_PREFIX_RE = re.compile(r"^sha256:(?P<hex>[a-f0-9]{1,63})$")
+
+DIGEST_PREFIX_MIN = 8
+"""The fewest hex digits a short digest (``NAME@sha256:2aa4292d``) may have: fewer would match by accident."""
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 
@@ -289,6 +293,37 @@ def check_digest(digest: str) -> str:
     raise InvalidReference(
         f"digest '{_show(digest)}' must be sha256: followed by 64 hex digits (has {len(encoded)})"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ImageQuery:
+    """An image reference as a person types it: ``ref``, plus a short digest still to be looked up.
+
+    ``digest_prefix`` (``sha256:2aa4292d4348``, as the app and ``docker images`` show digests) is set only when
+    the text named one; ``ref`` then carries no digest. Only commands that read the repository's listing accept a
+    prefix (``ecrtui.ecr.image_lookup`` expands it); everything that talks to ECR takes full digests.
+    """
+
+    ref: ImageRef
+    digest_prefix: str | None = None
+
+
+def parse_image_query(text: str, default_registry: RegistryRef | None = None) -> ImageQuery:
+    """Like ``parse_reference``, but ``@sha256:`` followed by 8 to 63 hex digits is kept apart as a prefix.
+
+    A full digest, and anything malformed, is left to ``parse_reference`` (validated exactly as everywhere else).
+    """
+    if isinstance(text, str):
+        rest, at, digest = text.strip().rpartition("@")
+        match = _SHA256_PREFIX_RE.match(digest) if at else None
+        if match is not None:
+            if len(match["hex"]) < DIGEST_PREFIX_MIN:
+                raise InvalidReference(
+                    f"digest '{_show(digest)}' is too short: give at least {DIGEST_PREFIX_MIN} hex digits "
+                    "or the full digest"
+                )
+            return ImageQuery(parse_reference(rest, default_registry), digest)
+    return ImageQuery(parse_reference(text, default_registry))
 
 
 def short_digest(digest: str) -> str:

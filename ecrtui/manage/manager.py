@@ -15,11 +15,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ecrtui.ecr.errors import EcrError, InvalidInput, NotFound
+from ecrtui.ecr.image_lookup import resolve_query
 from ecrtui.ecr.login import login_command, pull_command
 from ecrtui.ecr.models import ImageSummary, Repository
 from ecrtui.ecr.mutability import TagMutability
 from ecrtui.ecr.policy_text import require_json_object
-from ecrtui.ecr.refs import ImageRef, InvalidReference, RegistryRef, check_tag, parse_reference
+from ecrtui.ecr.refs import ImageRef, InvalidReference, RegistryRef, check_tag, parse_image_query
 from ecrtui.ecr.repositories import resource_tag_list
 from ecrtui.manage.audit import AuditEntry, AuditLog
 from ecrtui.manage.deletion import DeleteImagesPlan, plan_deletion
@@ -97,9 +98,11 @@ class Manager:
         return self.ecr.get_repository(name, registry_id, refresh=True)
 
     def resolve_image(self, text: str) -> ResolvedImage:
-        """``NAME:TAG``, ``NAME@DIGEST`` or a full URI, found in ECR (``InvalidReference``, ``NotFound``)."""
-        ref = parse_reference(text, self.default_registry)
-        if ref.tag is None and ref.digest is None:
+        """``NAME:TAG``, ``NAME@DIGEST`` (a short ``sha256:`` prefix too) or a full URI, found in ECR
+        (``InvalidReference``, ``NotFound``)."""
+        query = parse_image_query(text, self.default_registry)
+        ref = query.ref
+        if ref.tag is None and ref.digest is None and query.digest_prefix is None:
             raise InvalidReference(f"'{text}' names a repository, not an image (add :TAG or @DIGEST)")
         registry = ref.registry
         assert registry is not None  # resolved against the default registry
@@ -109,6 +112,7 @@ class Manager:
                 f"(use --region {registry.region})"
             )
         repository = self.repository(ref.name, registry.account_id)
+        ref = resolve_query(self.ecr, query)
         reference = ref.digest or ref.tag
         assert reference is not None
         found = self.ecr.describe_images(ref.name, [reference], registry.account_id)

@@ -35,6 +35,8 @@ class NetworkSimulator:
     bandwidth_mbps: float | None = None
     fail_rate: float = 0.0
     fail_seed: int = 0
+    deny_blob_downloads: bool = False
+    """Refuse every blob download with S3's 403 AccessDenied (``--deny-blob-downloads``)."""
     _random: random.Random = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -31,6 +31,9 @@ class SandboxOptions:
     fail_rate: float = 0.0
     """Fraction of calls that fail (throttling or HTTP 500; blob downloads drop mid-stream)."""
     fail_seed: int = 0
+    deny_blob_downloads: bool = False
+    """Every layer or config download (the presigned URL) answers 403 AccessDenied, as S3 does when a VPC endpoint
+    or bucket policy blocks ECR's layer bucket: a deterministic fault for the paths that read blobs."""
     scale_repos: int = 0
     """Extra repositories for benchmarks."""
     scale_images: int = 0

@@ -122,6 +122,7 @@ class Sandbox:
                 bandwidth_mbps=self.options.bandwidth_mbps,
                 fail_rate=self.options.fail_rate,
                 fail_seed=self.options.fail_seed,
+                deny_blob_downloads=self.options.deny_blob_downloads,
             )
             server = make_quiet_server(
                 listener, self.options.host, SandboxApp(dispatcher, network), QuietRequestHandler

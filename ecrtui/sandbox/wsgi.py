@@ -121,6 +121,8 @@ class SandboxApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return _s3_error(start_response, "405 Method Not Allowed", "MethodNotAllowed", "Use GET or HEAD")
+        if self._network.deny_blob_downloads:
+            return _s3_error(start_response, "403 Forbidden", "AccessDenied", "Access Denied")
         runtime = current()
         try:
             grant = verify(

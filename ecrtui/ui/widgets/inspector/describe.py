@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import re
 
-_NOP_PREFIX = re.compile(r"^/bin/sh -c #\(nop\)\s+")
-_SHELL_PREFIX = re.compile(r"^/bin/sh -c\s+")
-# BuildKit records build args before the shell as "|2 A=1 B=2 /bin/sh -c ...".
-_BUILD_ARGS_PREFIX = re.compile(r"^\|\d+(?:\s+\S+=\S*)*\s+(?=/bin/sh -c)")
-_BUILDKIT_SUFFIX = re.compile(r"\s*# buildkit$")
+from ecrtui.ecr.history import clean_created_by as clean_created_by  # re-exported: the tabs import it here
+
 _WHITESPACE = re.compile(r"\s+")
 
 _LAYER_TYPES: dict[str, tuple[str, bool]] = {
@@ -55,21 +52,6 @@ _DURATION_UNITS: tuple[tuple[str, int], ...] = (
     ("µs", 1_000),
     ("ns", 1),
 )
-
-
-def clean_created_by(command: str) -> str:
-    """The Dockerfile-like step behind a history entry, without shell and BuildKit noise.
-
-    ``/bin/sh -c #(nop)  CMD ["sh"]`` becomes ``CMD ["sh"]``; a plain ``/bin/sh -c apk add curl`` becomes
-    ``RUN apk add curl``; BuildKit's trailing ``# buildkit`` marker is dropped.
-    """
-    text = command.strip()
-    text = _BUILD_ARGS_PREFIX.sub("", text)
-    if _NOP_PREFIX.match(text):
-        text = _NOP_PREFIX.sub("", text)
-    elif _SHELL_PREFIX.match(text):
-        text = "RUN " + _SHELL_PREFIX.sub("", text)
-    return _BUILDKIT_SUFFIX.sub("", text).strip()
 
 
 def one_line(text: str) -> str:
