@@ -137,12 +137,24 @@ def _layers(details: ImageDetails) -> list[dict[str, Any]]:
     """One object per layer: ``created_by`` exactly as the config records it, ``step`` cleaned as the Layers tab
     shows it (``/bin/sh -c #(nop) CMD ...`` is ``CMD ...``, ``/bin/sh -c make`` is ``RUN make``)."""
     from ecrtui.ecr.history import clean_created_by
-    from ecrtui.ecr.manifests import ImageManifest
+    from ecrtui.ecr.manifests import ImageManifest, Schema1Manifest
 
     manifest = details.manifest
+    if isinstance(manifest, Schema1Manifest):  # no sizes or media types recorded; the steps are in v1Compatibility
+        return [
+            {
+                "index": index,
+                "digest": step.digest,
+                "size_bytes": None,
+                "media_type": None,
+                "created_by": step.created_by,
+                "step": clean_created_by(step.created_by) if step.created_by is not None else None,
+            }
+            for index, step in enumerate(manifest.build_steps)
+        ]
     if not isinstance(manifest, ImageManifest):
         raise CommandError(
-            f"a {manifest.kind} has no layers of its own{_platform_hint(details)}", EXIT_FAILED
+            f"{_a(manifest.kind)} has no layers of its own{_platform_hint(details)}", EXIT_FAILED
         )
     unread = _config_unread(details)
     if unread is not None:
@@ -276,7 +288,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         rows = [
             (
                 str(layer["index"]),
-                humanize.naturalsize(layer["size_bytes"]),
+                "-" if layer["size_bytes"] is None else humanize.naturalsize(layer["size_bytes"]),
                 short_digest(layer["digest"]),
                 " ".join((layer["step"] or "").split()),
             )

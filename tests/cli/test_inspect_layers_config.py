@@ -65,3 +65,18 @@ def test_a_refused_config_download_is_one_line_and_exit_1(
 
     # The manifest is an API call (BatchGetImage), not a blob download: it still works.
     assert ecrtui(denied, "inspect", IMAGE, "--manifest").returncode == 0
+
+
+def test_a_schema1_image_lists_its_layers_and_an_index_says_an_index(env: dict[str, str]) -> None:
+    """Schema 1 keeps its steps in v1Compatibility (no sizes); an index has none of its own, said in good English."""
+    legacy = ecrtui(env, "inspect", f"{seed.SCHEMA1_REPOSITORY}:2020.03", "--layers", "--json")
+    assert legacy.returncode == 0, legacy.stderr
+    layers = json.loads(legacy.stdout)
+    assert len(layers) == 2
+    assert all(layer["size_bytes"] is None for layer in layers)
+    digests = [layer["digest"] for layer in layers]
+    assert len(set(digests)) == 2
+    assert all(d.startswith("sha256:") for d in digests)
+    index = ecrtui(env, "inspect", f"{seed.MULTIARCH_REPOSITORY}:{seed.MULTIARCH_TAG}", "--layers")
+    assert index.returncode == 1
+    assert "an index has no layers of its own" in one_line(index)
