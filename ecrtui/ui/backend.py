@@ -67,18 +67,11 @@ def start_demo_sandbox(directory: Path) -> DemoSandbox:
 
 def ecr_regions(region: str | None) -> tuple[str, ...]:
     """The regions where ECR runs in ``region``'s partition (aws, aws-cn, aws-us-gov...), from botocore's endpoint
-    data; the commercial partition when the region is unknown to botocore."""
-    import botocore.exceptions as bce
-    import botocore.session
+    data (``ecr.regions``); the commercial partition when there is no region."""
+    from ecrtui.ecr.refs import partition_for_region
+    from ecrtui.ecr.regions import ecr_regions as partition_regions
 
-    core = botocore.session.Session()
-    partition = "aws"
-    if region:
-        try:
-            partition = core.get_partition_for_region(region)
-        except bce.UnknownRegionError:
-            partition = "aws"
-    return tuple(core.get_available_regions("ecr", partition_name=partition))
+    return partition_regions(partition_for_region(region) if region else "aws")
 
 
 def make_service_factory(files: AwsFiles, settings: Settings) -> ServiceFactory:
