@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from textual.binding import BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widget import Widget
 
@@ -26,6 +27,9 @@ __all__ = ["REDRAW_INTERVAL", "JobsPanel"]
 
 REDRAW_INTERVAL = 0.25
 """Seconds between two redraws at most 4 a second: enough to see bytes move, cheap whatever the event rate."""
+MAX_LINES = 10
+"""The panel grows with its lines up to this many (then scrolls to the selected job); ``max-height`` in the .tcss
+keeps it to a third of a short terminal."""
 
 
 class JobsPanel(Widget, can_focus=True):
@@ -55,6 +59,8 @@ class JobsPanel(Widget, can_focus=True):
         self._pending: Timer | None = None
         self._selected: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._tallest = 1
+        """The most lines shown since the running jobs started (the panel keeps that height while they run)."""
 
     # -- following the jobs ---------------------------------------------------------------------------------
 
@@ -90,7 +96,7 @@ class JobsPanel(Widget, can_focus=True):
         elif self._selected not in {s.id for s in self.shown}:
             self._selected = self.shown[-1].id if self.shown else None
         self._update_titles()
-        self.refresh()
+        self.refresh(layout=True)
 
     def _update_titles(self) -> None:
         counts: dict[str, int] = {}
@@ -107,6 +113,14 @@ class JobsPanel(Widget, can_focus=True):
     def selected(self) -> JobSnapshot | None:
         """The job under the cursor."""
         return next((s for s in self.shown if s.id == self._selected), None)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As tall as its lines (one for "No jobs yet"), up to ``MAX_LINES``: the inspector keeps the rest. While a
+        job runs the panel does not shrink (its in-flight rows come and go; the layout should not jump)."""
+        lines = min(MAX_LINES, len(job_lines(self.shown, width)) if self.shown else 1)
+        running = any(not s.state.is_final for s in self.shown)
+        self._tallest = max(self._tallest, lines) if running else lines
+        return max(1, self._tallest)
 
     def render(self) -> Content:
         if not self.shown:
