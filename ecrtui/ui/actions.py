@@ -290,8 +290,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "w",
         "app.feature('replication.watch_image')",
         "Watch replication",
-        "inspector",
-        help="Follow the inspected image's replication to every destination, as a job",
+        "app",
+        show=False,
+        help="Follow the highlighted (inspected) image's replication to every destination, as a job",
     ),
     ActionSpec(
         "replication.add_destination",
@@ -339,7 +340,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "app.feature('replication.stop_backfill')",
         "Stop backfill",
         "replication",
-        help="Stop the highlighted backfill",
+        help="Stop the highlighted backfill (in the backfills table, whichever table has the focus)",
     ),
     ActionSpec(
         "replication.reload",

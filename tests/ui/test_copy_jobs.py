@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from ecrtui.copy import CopyEngine, CopyPlan, CopyRequest
 from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
@@ -38,6 +39,12 @@ def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
         yield sandbox
     finally:
         sandbox.stop()
+
+
+def footer(app: Any) -> dict[str, bool]:
+    """The jobs-related keys in the footer now (description: enabled), from its drawn keys."""
+    keys = {key.description: not key.disabled for key in app.query(FooterKey)}
+    return {name: on for name, on in keys.items() if name in ("Cancel job", "Retry", "Jobs")}
 
 
 def manifest(ecr: Any, repository: str, tag: str) -> tuple[str, str] | None:
@@ -262,18 +269,31 @@ async def test_the_panel_keys_cancel_and_retry_any_job(make_app: MakeApp, wait_f
         panel = panel_of(app)
         await wait_for(pilot, lambda: panel.has_focus and panel.selected is not None, "the panel")
         await wait_for(pilot, lambda: job.snapshot().progress is not None, "running")
+        await wait_for(pilot, lambda: panel.border_subtitle == "x cancel · J hide", "the cancel hint")
+        assert footer(app)["Cancel job"]
+        assert "Retry" not in footer(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not panel.has_focus, "back to the panes")
+        assert panel.border_subtitle == "J hide", "x and r only act in the focused panel"
+        assert "Cancel job" not in footer(app)
+        await pilot.press("J")
+        await wait_for(pilot, lambda: panel.has_focus, "the panel again")
         await pilot.press("x")
         await wait_for(pilot, lambda: job.state is JobState.CANCELLED, "cancelled")
         await pilot.press("r")
         await wait_for(pilot, lambda: job.state is JobState.DONE, "retried")
         assert attempts == [1, 2]
-        await pilot.press("x")
-        assert job.state is JobState.DONE
-        await pilot.press("r")
-        await wait_for(
-            pilot, lambda: any("can be retried" in n.message for n in app._notifications), "refused"
+        await wait_for(pilot, lambda: panel.shown[-1].state is JobState.DONE, "drawn done")
+        assert footer(app) == {"Jobs": True}, (
+            "x and r hidden: a finished job is neither cancelled nor retried"
         )
+        assert panel.border_subtitle == "J hide"
+        notes = len(app._notifications)
+        await pilot.press("x", "r")
+        await pilot.pause()
+        assert job.state is JobState.DONE
         assert attempts == [1, 2]
+        assert len(app._notifications) == notes, "r in the panel is not Refresh"
         await pilot.press("escape")
         await wait_for(pilot, lambda: not panel.has_focus, "back to the panes")
         assert panel.display, "esc leaves the panel on screen"

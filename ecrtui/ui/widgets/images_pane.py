@@ -85,7 +85,7 @@ LISTING_FAILED_TEXT = "Listing failed: ! shows why, r retries"
 
 def gone_text(name: str) -> str:
     """What the pane says when the open repository was deleted (outside the app)."""
-    return f"{name} no longer exists in this registry (deleted elsewhere?); pick another repository"
+    return f"{name} no longer exists"
 
 
 class ImagesPane(TablePane):

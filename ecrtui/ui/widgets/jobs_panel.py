@@ -98,14 +98,22 @@ class JobsPanel(Widget, can_focus=True):
         self._update_titles()
         self.refresh(layout=True)
 
-    def _update_titles(self) -> None:
+    def _update_titles(self, *, focused: bool | None = None) -> None:
+        """The counts in the title; the keys that act now in the subtitle (only while the panel has the focus)."""
+        focused = self.has_focus if focused is None else focused
         counts: dict[str, int] = {}
         for snapshot in self.shown:
             counts[snapshot.state.value] = counts.get(snapshot.state.value, 0) + 1
         order = [JobState.RUNNING, JobState.QUEUED, JobState.DONE, JobState.FAILED, JobState.CANCELLED]
         summary = " · ".join(f"{counts[s.value]} {s.value}" for s in order if counts.get(s.value))
         self.border_title = f"Jobs ({summary})" if summary else "Jobs"
-        self.border_subtitle = "x cancel · r retry · J hide" if self.shown else "J hide"
+        hints = [
+            hint
+            for action, hint in (("cancel_job", "x cancel"), ("retry_job", "r retry"))
+            if focused and self.check_action(action, ())
+        ]
+        self.border_subtitle = " · ".join([*hints, "J hide"])
+        self.refresh_bindings()
 
     # -- drawing --------------------------------------------------------------------------------------------
 
@@ -140,10 +148,26 @@ class JobsPanel(Widget, can_focus=True):
         return content
 
     def on_focus(self) -> None:
+        self._update_titles(focused=True)
         self.refresh()
 
     def on_blur(self) -> None:
+        self._update_titles(focused=False)
         self.refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``x`` and ``r`` show in the footer only when the selected job can be cancelled or retried."""
+        if action not in ("cancel_job", "retry_job"):
+            return True
+        if self._selected is None:
+            return False
+        try:
+            state = self._jobs.board.get(self._selected).state  # now, not as last drawn
+        except KeyError:
+            return False
+        if action == "cancel_job":
+            return not state.is_final
+        return state in (JobState.FAILED, JobState.CANCELLED)
 
     # -- keys -----------------------------------------------------------------------------------------------
 
@@ -154,6 +178,7 @@ class JobsPanel(Widget, can_focus=True):
             return
         index = order.index(self._selected) if self._selected in order else 0
         self._selected = order[max(0, min(len(order) - 1, index + step))]
+        self._update_titles()
         self.refresh()
 
     def action_cancel_job(self) -> None:
