@@ -130,6 +130,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         priority=True,
         help="Filter (substring and fuzzy)",
     ),
+    ActionSpec(
+        "registries.filter",
+        "slash",
+        "app.feature('panes.filter_repositories')",
+        "Filter",
+        "registries",
+        priority=True,
+        help="In the Registries pane: filter the repositories (the Repositories pane's filter)",
+    ),
     ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", help="Cycle the sort order"),
     ActionSpec("table.mark", "space", "toggle_mark", "Mark", "table", show=False, help="Mark images"),
     # Managing what you browse (``ui/manage.py``): every change is reviewed first; read-only mode hides them
@@ -369,6 +378,7 @@ def bindings_for(scope: str) -> list[Binding]:
 BINDING_LAYERS: tuple[tuple[str, ...], ...] = (
     ("app", "manage"),
     ("table",),
+    ("registries",),
     ("inspector",),
     ("jobs",),
     ("copy",),

@@ -118,6 +118,7 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
         """Jobs (App-owned workers, one board); ``c``: the copy dialog; ``J``: the panel, and asking before quitting."""
         manage = ManageController(self)  # the management keys, their reviews and views
         features = {"jobs": self.jobs, "copy": self.copying, "jobs_panel": self.jobs_view, "manage": manage}
+        features["panes"] = self.pane_focus  # / in the Registries pane: the repositories' filter
         features["replication"] = ReplicationController(self)  # E: the replication view; w: watch an image
         self.feature_controllers: dict[str, Controller] = features
         """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
