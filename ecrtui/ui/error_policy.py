@@ -38,14 +38,14 @@ class ErrorPolicy:
         finds it gone and says so once (``repository_gone``), instead of a toast per pane that tripped on it.
         """
         app, shown = self.app, self.app.repository
-        if (
-            shown is not None
-            and getattr(error, "code", None) == "RepositoryNotFoundException"
-            and f"'{shown.name}'" in str(error)  # ECR: "The repository with name 'web/api' does not exist..."
-        ):
-            notify = False
-            if app.panes_ready and not app.images.is_loading:
-                app.open_repository(shown, refresh=True)
+        if getattr(error, "code", None) == "RepositoryNotFoundException":
+            # ECR: "The repository with name 'web/api' does not exist..."
+            if shown is not None and f"'{shown.name}'" in str(error):
+                notify = False
+                if app.panes_ready and not app.images.is_loading:
+                    app.open_repository(shown, refresh=True)
+            elif app.panes_ready and app.images.gone is not None and f"'{app.images.gone}'" in str(error):
+                notify = False  # a late answer about the repository already said to be gone
         self.record(make_entry(error, context, app.clock()), notify=notify)
 
     def record(self, entry: ErrorEntry, *, notify: bool = True) -> None:

@@ -180,6 +180,9 @@ class ImagesPane(TablePane):
     ) -> None:
         table = VirtualTable(IMAGE_COLUMNS, markable=True, empty_text=NO_REPOSITORY_TEXT)
         super().__init__(table, id=id, classes=classes)
+        self.gone: str | None = None
+        """The repository the last listing found deleted (cleared by the next load): later answers about it are
+        only logged."""
         self._clock = clock
         self._now = clock()
         self._generation = 0
@@ -255,6 +258,7 @@ class ImagesPane(TablePane):
         docstring); another repository replaces it at once.
         """
         self._generation += 1
+        self.gone = None
         shown = self._repository
         same = shown is not None and (shown.registry_id, shown.name) == (
             repository.registry_id,
@@ -437,6 +441,7 @@ class ImagesPane(TablePane):
         if message.generation != self._generation:
             return
         self.clear()
+        self.gone = message.repository.name
         self.table.empty_text = gone_text(message.repository.name)
         self.post_message(self.RepositoryGone(message.repository, message.error))
 

@@ -59,8 +59,6 @@ class JobsPanel(Widget, can_focus=True):
         self._pending: Timer | None = None
         self._selected: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self._tallest = 1
-        """The most lines shown since the running jobs started (the panel keeps that height while they run)."""
 
     # -- following the jobs ---------------------------------------------------------------------------------
 
@@ -123,12 +121,11 @@ class JobsPanel(Widget, can_focus=True):
         return next((s for s in self.shown if s.id == self._selected), None)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """As tall as its lines (one for "No jobs yet"), up to ``MAX_LINES``: the inspector keeps the rest. While a
-        job runs the panel does not shrink (its in-flight rows come and go; the layout should not jump)."""
-        lines = min(MAX_LINES, len(job_lines(self.shown, width)) if self.shown else 1)
-        running = any(not s.state.is_final for s in self.shown)
-        self._tallest = max(self._tallest, lines) if running else lines
-        return max(1, self._tallest)
+        """As tall as its lines (one for "No jobs yet") when nothing runs; ``MAX_LINES`` while a job runs (its
+        in-flight rows come and go: the layout should not jump)."""
+        if any(not s.state.is_final for s in self.shown):
+            return MAX_LINES
+        return max(1, min(MAX_LINES, len(job_lines(self.shown, width)) if self.shown else 1))
 
     def render(self) -> Content:
         if not self.shown:
