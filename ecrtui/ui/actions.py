@@ -130,6 +130,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         priority=True,
         help="Filter (substring and fuzzy)",
     ),
+    ActionSpec(
+        "registries.filter",
+        "slash",
+        "app.feature('panes.filter_repositories')",
+        "Filter",
+        "registries",
+        priority=True,
+        help="In the Registries pane: filter the repositories (the Repositories pane's filter)",
+    ),
     ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", help="Cycle the sort order"),
     ActionSpec("table.mark", "space", "toggle_mark", "Mark", "table", show=False, help="Mark images"),
     # Managing what you browse (``ui/manage.py``): every change is reviewed first; read-only mode hides them
@@ -290,8 +299,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "w",
         "app.feature('replication.watch_image')",
         "Watch replication",
-        "inspector",
-        help="Follow the inspected image's replication to every destination, as a job",
+        "app",
+        show=False,
+        help="Follow the highlighted (inspected) image's replication to every destination, as a job",
     ),
     ActionSpec(
         "replication.add_destination",
@@ -339,7 +349,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "app.feature('replication.stop_backfill')",
         "Stop backfill",
         "replication",
-        help="Stop the highlighted backfill",
+        help="Stop the highlighted backfill (in the backfills table, whichever table has the focus)",
     ),
     ActionSpec(
         "replication.reload",
@@ -368,6 +378,7 @@ def bindings_for(scope: str) -> list[Binding]:
 BINDING_LAYERS: tuple[tuple[str, ...], ...] = (
     ("app", "manage"),
     ("table",),
+    ("registries",),
     ("inspector",),
     ("jobs",),
     ("copy",),

@@ -39,6 +39,7 @@ from ecrtui.ui.manage import ManageController
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.pane_focus import PaneFocus
 from ecrtui.ui.replication import ReplicationController
+from ecrtui.ui.repository_gone import repository_gone
 from ecrtui.ui.screens.error_log import ErrorLogScreen
 from ecrtui.ui.screens.help import HelpScreen
 from ecrtui.ui.screenshot import SavesScreenshots
@@ -117,6 +118,7 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
         """Jobs (App-owned workers, one board); ``c``: the copy dialog; ``J``: the panel, and asking before quitting."""
         manage = ManageController(self)  # the management keys, their reviews and views
         features = {"jobs": self.jobs, "copy": self.copying, "jobs_panel": self.jobs_view, "manage": manage}
+        features["panes"] = self.pane_focus  # / in the Registries pane: the repositories' filter
         features["replication"] = ReplicationController(self)  # E: the replication view; w: watch an image
         self.feature_controllers: dict[str, Controller] = features
         """Controllers whose methods keys call by name: ``feature('jobs.cancel')`` (see ``feature_keys.py``)."""
@@ -277,6 +279,9 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
 
     def on_images_pane_images_loaded(self, event: ImagesPane.ImagesLoaded) -> None:
         self.repositories.set_image_count(event.repository.name, event.count)
+
+    def on_images_pane_repository_gone(self, event: ImagesPane.RepositoryGone) -> None:
+        repository_gone(self, event.repository, event.error)
 
     def on_images_pane_image_highlighted(self, event: ImagesPane.ImageHighlighted) -> None:
         self.inspector.follow(self.sessions.current, self.repository, event.summary)

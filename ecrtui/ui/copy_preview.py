@@ -30,6 +30,7 @@ __all__ = [
     "PlanLine",
     "ReplicationOffer",
     "Route",
+    "Transfer",
     "blocking_reason",
     "plan_lines",
     "result_summary",
@@ -111,6 +112,31 @@ class CopyPreview:
     def nothing_to_do(self) -> bool:
         return all(plan.nothing_to_do for plan in self.plans)
 
+    @property
+    def transfer(self) -> Transfer:
+        """What moves, each blob counted once per destination repository (as the engine uploads it)."""
+        return Transfer.of(self.plans)
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """The blobs of a batch: images of one repository share layers, and the engine sends a shared one once."""
+
+    uploads: int
+    bytes: int
+    present: int
+
+    @classmethod
+    def of(cls, plans: Sequence[CopyPlan]) -> Transfer:
+        sizes: dict[tuple[str, str], int] = {}
+        present: set[tuple[str, str]] = set()
+        for plan in plans:
+            uri = plan.request.destination.uri
+            for blob in plan.uploads:
+                sizes[(uri, blob.digest)] = blob.size or 0
+            present.update((uri, b.digest) for b in plan.blobs if b.action == "skip")
+        return cls(len(sizes), sum(sizes.values()), len(present - sizes.keys()))
+
 
 @dataclass(frozen=True, slots=True)
 class PlanLine:
@@ -129,7 +155,7 @@ def route_help(preview: CopyPreview, route: Route) -> str:
     offer = preview.replication
     if route is Route.CLIENT:
         images = _plural(len(preview.plans), "image")
-        size = human_size(sum(p.bytes_to_upload for p in preview.plans))
+        size = human_size(preview.transfer.bytes)
         what = "this image" if len(preview.plans) == 1 else images
         return f"a client copy of {what} now: {size} through this machine"
     assert offer is not None
@@ -161,12 +187,17 @@ def plan_lines(
                     "problem",
                 )
             )
-    uploads = sum(len(p.uploads) for p in plans)
-    size = sum(p.bytes_to_upload for p in plans)
-    present = sum(p.blobs_present for p in plans)
-    lines.append(
-        PlanLine("Transfer", f"{human_size(size)} in {_plural(uploads, 'blob')} · {present} already there")
-    )
+    transfer = preview.transfer
+    if transfer.uploads or transfer.present:
+        lines.append(
+            PlanLine(
+                "Transfer",
+                f"{human_size(transfer.bytes)} in {_plural(transfer.uploads, 'blob')}"
+                f" · {transfer.present} already there",
+            )
+        )
+    else:
+        lines.append(PlanLine("Transfer", "nothing to copy: the images are already there"))
     puts = sum(len(p.manifests_to_put) for p in plans)
     manifests = sum(len(p.manifests) for p in plans)
     referrers = sum(len(p.referrers) for p in plans)
@@ -236,10 +267,14 @@ def result_summary(copies: Sequence[CopyResult]) -> str:
     if copies and all(copy.nothing_done for copy in copies):
         return "nothing to do: the destination already had it"
     uploaded = sum(c.blobs_uploaded for c in copies)
-    line = (
-        f"{human_size(sum(c.bytes_uploaded for c in copies))} uploaded in {_plural(uploaded, 'blob')}"
-        f" · {sum(c.blobs_skipped for c in copies)} already there"
-        f" · {_plural(sum(c.manifests_put for c in copies), 'manifest')} put"
-        f" · {_plural(sum(c.tags_written for c in copies), 'tag')} written"
-    )
+    skipped = sum(c.blobs_skipped for c in copies)
+    puts = sum(c.manifests_put for c in copies)
+    written = f"{_plural(sum(c.tags_written for c in copies), 'tag')} written"
+    if not (uploaded or skipped or puts):  # every manifest was there: only tags moved
+        line = f"nothing to copy: already there · {written}"
+    else:
+        line = (
+            f"{human_size(sum(c.bytes_uploaded for c in copies))} uploaded in {_plural(uploaded, 'blob')}"
+            f" · {skipped} already there · {_plural(puts, 'manifest')} put · {written}"
+        )
     return f"{len(copies)} images: {line}" if len(copies) > 1 else line

@@ -32,8 +32,21 @@ class ErrorPolicy:
 
     def report(self, error: BaseException, context: str = "", *, notify: bool = True) -> None:
         """A titled notification (unless ``notify`` is false) and an error-log entry for ``error``
-        (``context``: what was being done)."""
-        self.record(make_entry(error, context, self.app.clock()), notify=notify)
+        (``context``: what was being done).
+
+        The open repository not found (deleted outside the app) is only logged: the Images pane lists it again,
+        finds it gone and says so once (``repository_gone``), instead of a toast per pane that tripped on it.
+        """
+        app, shown = self.app, self.app.repository
+        if getattr(error, "code", None) == "RepositoryNotFoundException":
+            # ECR: "The repository with name 'web/api' does not exist..."
+            if shown is not None and f"'{shown.name}'" in str(error):
+                notify = False
+                if app.panes_ready and not app.images.is_loading:
+                    app.open_repository(shown, refresh=True)
+            elif app.panes_ready and app.images.gone is not None and f"'{app.images.gone}'" in str(error):
+                notify = False  # a late answer about the repository already said to be gone
+        self.record(make_entry(error, context, app.clock()), notify=notify)
 
     def record(self, entry: ErrorEntry, *, notify: bool = True) -> None:
         """Log an entry; notify unless told not to (throttling is a warning, the rest errors)."""

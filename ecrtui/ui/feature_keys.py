@@ -27,9 +27,10 @@ class FeatureKeys(App[int]):
         getattr(self.feature_controllers[name], method)()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A feature's key applies when its controller says so; other actions always apply."""
+        """A feature's key applies when its controller says so; other actions always apply, except ``r`` (refresh)
+        in the jobs panel, where ``r`` is retry: a job that cannot be retried must not reload a pane instead."""
         if action == "feature" and parameters:
             name, _, method = str(parameters[0]).partition(".")
             controller = self.feature_controllers.get(name)
             return controller.check(method) if controller is not None else False
-        return True
+        return not (action == "refresh" and self.focused is not None and self.focused.id == "jobs")

@@ -52,6 +52,24 @@ INSPECTOR = 3
 """``PaneFocus.index`` of the panes the keys act in."""
 
 
+OF_IMAGES_OR_REPOSITORY = frozenset(
+    {
+        "tag",
+        "untag",
+        "delete",
+        "archive",
+        "restore",
+        "scan",
+        "mutability",
+        "resource_tags",
+        "policy",
+        "lifecycle",
+        "pull_line",
+    }
+)
+"""Keys that act on the highlighted image or repository (the registry's own keys, ``i``, ``n``, ``H``, stay)."""
+
+
 class ManageController(Controller):
     """Image and repository changes, the policy, lifecycle and audit views, and the login and pull lines."""
 
@@ -83,6 +101,8 @@ class ManageController(Controller):
         """Changing keys are hidden in read-only mode; no key of this controller acts while a dialog is open."""
         if method in CHANGES and self.read_only:
             return False
+        if method in OF_IMAGES_OR_REPOSITORY and self.app.panes_ready and self.app.pane_focus.index() == 0:
+            return False  # in the Registries pane they would only answer "No image": hidden there
         return self.app.screen is self.app.screen_stack[0]
 
     def audit_log(self) -> AuditLog:

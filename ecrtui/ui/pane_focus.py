@@ -10,15 +10,27 @@ from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
+from ecrtui.ui.controller import Controller
+
 if TYPE_CHECKING:
     from ecrtui.ui.app import EcrTuiApp
 
 
-class PaneFocus:
-    """The App's panes in tab order (``app.panes``) and which one has the focus."""
+class PaneFocus(Controller):
+    """The App's panes in tab order (``app.panes``) and which one has the focus; a feature controller too, so
+    ``feature('panes.filter_repositories')`` reaches it."""
 
     def __init__(self, app: EcrTuiApp) -> None:
-        self.app = app
+        super().__init__(app)
+
+    def filter_repositories(self) -> None:
+        """``/`` in the Registries pane (a short list, no filter of its own): the Repositories pane's filter, at
+        once, so the keys typed next are its text and never run as commands."""
+        if not self.app.panes_ready:
+            return
+        repositories = self.app.repositories
+        self.focus(repositories)
+        repositories.open_filter()
 
     def index(self) -> int | None:
         """Which pane holds the focus, if any."""

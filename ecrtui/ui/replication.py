@@ -137,7 +137,7 @@ class ReplicationController(Controller):
             "remove": line is not None and line.kind in ("filter", "destination") and view.rules_focused,
             "toggle_deletions": line is not None,
             "backfill": bool(view.overview.config.destinations),
-            "stop_backfill": view.backfills_focused and backfill is not None and not backfill.status.is_final,
+            "stop_backfill": backfill is not None and not backfill.status.is_final,
         }
         return True if applies.get(method, True) else None
 

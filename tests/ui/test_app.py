@@ -458,7 +458,7 @@ async def test_missing_repository_is_a_titled_notification_and_logged(
         entry = app.errors.log[-1]
         assert entry.title == "Not found"
         assert "deleted-meanwhile" in entry.message or "deleted-meanwhile" in entry.context
-        assert any(n.title == "Not found" for n in app._notifications)
+        assert [n.title for n in app._notifications if n.severity != "information"] == ["Repository gone"]
 
         await pilot.press("exclamation_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorLogScreen), "the error log")

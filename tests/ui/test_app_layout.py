@@ -84,3 +84,23 @@ async def test_at_80x24_tables_keep_a_few_rows(
         await wait_for(pilot, lambda: rows_shown(table) >= MIN_ROWS + 1, "more rows with the focus inside")
         await pilot.press("end")  # and it scrolls to its last row
         assert table.cursor_row == table.row_count - 1
+
+
+@asynctest
+async def test_at_80x24_an_empty_jobs_panel_takes_three_rows_and_the_inspector_most(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_repository_named(pilot, seed.API_REPOSITORY, wait_for)
+        await inspected(pilot, app, wait_for)
+        await pilot.press("enter")  # into the inspector: it takes the room
+        await pilot.press("J")
+        panel = app.query_one("#jobs")
+        await wait_for(pilot, lambda: panel.display and panel.region.height > 0, "the jobs panel")
+        assert panel.region.height == 3, "No jobs yet: one line in its border"
+        await pilot.press("escape")  # back into the inspector, the panel stays shown
+        await wait_for(pilot, lambda: app.inspector.has_focus_within, "the inspector focused")
+        await pilot.pause()
+        assert panel.display
+        assert app.inspector.region.height >= 24 // 2, app.inspector.region

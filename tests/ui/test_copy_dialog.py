@@ -9,6 +9,7 @@ from textual.widgets._footer import FooterKey
 from ecrtui.config import Settings
 from ecrtui.sandbox import seed
 from ecrtui.ui.copy_preview import Route
+from ecrtui.ui.format import human_size
 from ecrtui.ui.screens.copy_dialog import CopyDialog
 from tests.ui.app_steps import MakeApp, WaitFor, asynctest
 from tests.ui.copy_steps import SIZE, dialog_of, highlight, open_dialog, plan_text
@@ -245,3 +246,23 @@ async def test_the_registry_cannot_be_opened_says_why(make_app: MakeApp, wait_fo
         assert dialog.failure == "Could not open nowhere: ! shows why"
         assert dialog_of(app).query_one("#copy-start").disabled
         assert any("no-such-profile" in entry.message for entry in app.errors.log)
+
+
+@asynctest
+async def test_marked_images_sharing_layers_count_each_blob_once(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    """The engine uploads a layer the marked images share once per destination repository: so does the plan."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await highlight(pilot, wait_for, seed.FRONTEND_REPOSITORY, "latest")
+        app.images.table.focus()
+        await pilot.press("space", "j", "space", "j", "space")
+        await wait_for(pilot, lambda: len(app.images.marked_images) == 3, "three marked")
+        dialog = await open_dialog(pilot, wait_for)
+        preview = dialog.preview
+        assert preview is not None
+        assert preview.destination_name == "demo-prod"
+        uploads = {b.digest: b.size or 0 for plan in preview.plans for b in plan.uploads}
+        assert sum(len(plan.uploads) for plan in preview.plans) > len(uploads), "the images share layers"
+        assert f"Transfer {human_size(sum(uploads.values()))} in {len(uploads)} blobs" in plan_text(app)

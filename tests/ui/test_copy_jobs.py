@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual.widgets._footer import FooterKey
 
+from ecrtui.copy import CopyEngine, CopyPlan, CopyRequest
 from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
 from ecrtui.jobs.model import JobKind, JobOutcome, JobState
 from ecrtui.sandbox import seed
@@ -37,6 +39,12 @@ def slow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
         yield sandbox
     finally:
         sandbox.stop()
+
+
+def footer(app: Any) -> dict[str, bool]:
+    """The jobs-related keys in the footer now (description: enabled), from its drawn keys."""
+    keys = {key.description: not key.disabled for key in app.query(FooterKey)}
+    return {name: on for name, on in keys.items() if name in ("Cancel job", "Retry", "Jobs")}
 
 
 def manifest(ecr: Any, repository: str, tag: str) -> tuple[str, str] | None:
@@ -261,18 +269,31 @@ async def test_the_panel_keys_cancel_and_retry_any_job(make_app: MakeApp, wait_f
         panel = panel_of(app)
         await wait_for(pilot, lambda: panel.has_focus and panel.selected is not None, "the panel")
         await wait_for(pilot, lambda: job.snapshot().progress is not None, "running")
+        await wait_for(pilot, lambda: panel.border_subtitle == "x cancel · J hide", "the cancel hint")
+        assert footer(app)["Cancel job"]
+        assert "Retry" not in footer(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not panel.has_focus, "back to the panes")
+        assert panel.border_subtitle == "J hide", "x and r only act in the focused panel"
+        assert "Cancel job" not in footer(app)
+        await pilot.press("J")
+        await wait_for(pilot, lambda: panel.has_focus, "the panel again")
         await pilot.press("x")
         await wait_for(pilot, lambda: job.state is JobState.CANCELLED, "cancelled")
         await pilot.press("r")
         await wait_for(pilot, lambda: job.state is JobState.DONE, "retried")
         assert attempts == [1, 2]
-        await pilot.press("x")
-        assert job.state is JobState.DONE
-        await pilot.press("r")
-        await wait_for(
-            pilot, lambda: any("can be retried" in n.message for n in app._notifications), "refused"
+        await wait_for(pilot, lambda: panel.shown[-1].state is JobState.DONE, "drawn done")
+        assert footer(app) == {"Jobs": True}, (
+            "x and r hidden: a finished job is neither cancelled nor retried"
         )
+        assert panel.border_subtitle == "J hide"
+        notes = len(app._notifications)
+        await pilot.press("x", "r")
+        await pilot.pause()
+        assert job.state is JobState.DONE
         assert attempts == [1, 2]
+        assert len(app._notifications) == notes, "r in the panel is not Refresh"
         await pilot.press("escape")
         await wait_for(pilot, lambda: not panel.has_focus, "back to the panes")
         assert panel.display, "esc leaves the panel on screen"
@@ -345,3 +366,53 @@ async def test_the_panel_scrolls_to_the_selected_job(make_app: MakeApp, wait_for
         shown = panel.render().plain
         assert "copy number 1" in shown
         assert "copy number 8" not in shown
+
+
+class GatedEngine(CopyEngine):
+    """The real engine whose planning waits for ``gate``: a plan still being computed, for as long as a test says."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    def plan(self, request: CopyRequest, *, cancel: threading.Event | None = None) -> CopyPlan:
+        assert self.gate.wait(60), "the test never opened the gate"
+        return super().plan(request, cancel=cancel)
+
+
+@asynctest
+async def test_ctrl_s_while_planning_starts_when_the_plan_is_ready_and_an_image_already_there_says_so(
+    rw_sandbox: SandboxProcess, wait_for: WaitFor
+) -> None:
+    app = app_on(rw_sandbox)
+    prod = rw_sandbox.session("demo-prod").client("ecr")
+    async with app.run_test(size=SIZE) as pilot:
+        await highlight(pilot, wait_for, seed.API_REPOSITORY, seed.API_LATEST)
+        engine = app.copying._engine = GatedEngine()
+        try:
+            await pilot.press("c")
+            await wait_for(pilot, lambda: isinstance(app.screen, CopyDialog), "the copy dialog")
+            dialog = dialog_of(app)
+            await pilot.click("#copy-tags")
+            await pilot.press("end", *" again", "ctrl+s")
+            await wait_for(
+                pilot,
+                lambda: any(n.message.startswith("Still planning") for n in app._notifications),
+                "the notification",
+            )
+            assert "the copy starts when the plan is ready" in str(dialog.query_one("#copy-blocked").render())
+            assert not app.jobs.board.jobs()
+            assert app.screen is dialog
+        finally:
+            engine.gate.set()
+        await wait_for(pilot, lambda: bool(app.jobs.board.jobs()), "the job started once planned")
+        (job,) = app.jobs.board.jobs()
+        await wait_for(pilot, lambda: job.state.is_final, "the copy to end")
+        assert job.state is JobState.DONE, job.snapshot().errors
+        summary = job.snapshot().summary
+        assert summary.startswith("nothing to copy: already there · "), summary
+        assert summary.endswith("tags written"), summary
+        assert "manifest" not in summary, summary
+        assert manifest(prod, seed.API_REPOSITORY, "again") == manifest(
+            prod, seed.API_REPOSITORY, seed.API_LATEST
+        )

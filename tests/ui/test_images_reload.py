@@ -13,7 +13,9 @@ from typing import Any
 
 from ecrtui.sandbox import seed
 from ecrtui.ui.app import EcrTuiApp
+from tests.conftest import SandboxProcess
 from tests.ui.conftest import MakeApp, WaitFor
+from tests.ui.copy_steps import app_on, highlight
 
 SIZE = (120, 36)
 
@@ -101,3 +103,30 @@ async def test_opening_the_shown_repository_again_keeps_the_cursor_and_the_marks
         assert app.repository.name != seed.BIG_REPOSITORY
         assert table.marked_keys == ()
         assert table.cursor == 0
+
+
+@asynctest
+async def test_r_on_a_repository_deleted_outside_says_it_is_gone_once_and_lists_the_rest(
+    rw_sandbox: SandboxProcess, wait_for: WaitFor
+) -> None:
+    app = app_on(rw_sandbox)
+    async with app.run_test(size=SIZE) as pilot:
+        await highlight(pilot, wait_for, seed.ETL_REPOSITORY, "latest")
+        rw_sandbox.session("demo-dev").client("ecr").delete_repository(
+            repositoryName=seed.ETL_REPOSITORY, force=True
+        )
+        app.images.table.focus()
+        before = len(app._notifications)
+        await pilot.press("r")
+        await wait_for(
+            pilot,
+            lambda: seed.ETL_REPOSITORY not in {r.name for r in app.repositories.repositories},
+            "the repositories listed again without it",
+        )
+        await wait_for(pilot, lambda: app.images.table.row_count == 0, "the images cleared")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.images.table.empty_text.startswith(f"{seed.ETL_REPOSITORY} no longer exists")
+        assert app.images.border_title == "Images (0)"
+        gone = [n for n in list(app._notifications)[before:] if n.severity != "information"]
+        assert [n.title for n in gone] == ["Repository gone"], [(n.title, n.message) for n in gone]

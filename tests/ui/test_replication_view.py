@@ -415,8 +415,7 @@ class TestBackfills:
             assert "A replication backfill to region 'eu-west-1' is already in progress" in (
                 refused.error or ""
             )
-            await pilot.press("tab")
-            await wait_for(pilot, lambda: view.backfills_focused, "the backfills table")
+            assert view.rules_focused, "S stops the highlighted backfill from either table"
             await pilot.press("S")
             stop = await screen_of(pilot, ConfirmScreen, wait_for)
             assert stop is not None
@@ -474,7 +473,7 @@ class TestInspector:
             ]
             assert tab.table.row_count == 1
             assert tab.notice == "1 of 1 destination finished"
-            app.inspector.focus()
+            app.images.table.focus()  # w works on the highlighted image from the Images pane too
             await pilot.press("w")
             await wait_for(
                 pilot,

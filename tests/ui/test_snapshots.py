@@ -177,7 +177,7 @@ class TestScreens:
         assert snap_compare(make_app(), terminal_size=WIDE, run_before=run_before)
 
     def test_error_notification(self, snap_compare: Snap, make_app: MakeApp) -> None:
-        """The titled toast an error raises (80x24)."""
+        """The titled toast an error raises (80x24): the open repository is gone, said once."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
             app = pilot.app
@@ -187,5 +187,6 @@ class TestScreens:
             app.open_repository(real.model_copy(update={"name": "deleted-meanwhile"}))
             await until(pilot, lambda: app.errors.log, "the error")
             await until(pilot, lambda: not app.images.is_loading, "the images pane to settle")
+            await until(pilot, lambda: not app.repositories.is_loading, "the repositories listed again")
 
         assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)

@@ -78,6 +78,8 @@ class CopyDialog(ModalScreen[bool]):
         """The form last planned: a change event that leaves it as it is plans nothing."""
         self._platforms_for: str | None = None
         """The image whose platforms the list shows (filled from its first plan)."""
+        self._start_when_planned = False
+        """``ctrl+s`` came while planning: start as soon as the plan arrives (unless it is refused)."""
 
     # -- layout ---------------------------------------------------------------------------------------------
 
@@ -218,6 +220,7 @@ class CopyDialog(ModalScreen[bool]):
             self._typing = None
         self._preview = None
         self._failure = None
+        self._start_when_planned = False
         self._asked = self.form()
         listed = self.query_one("#copy-platforms", SelectionList)
         if self._platforms_for is not None and not listed.selected:
@@ -265,11 +268,15 @@ class CopyDialog(ModalScreen[bool]):
                 listed.clear_options()
                 listed.add_options([(platform, platform, True) for platform in preview.platforms])
         self._show()
+        if self._start_when_planned:
+            self._start_when_planned = False
+            self.action_start()
 
     def show_failure(self, message: str) -> None:
         """Planning could not read what it needed."""
         self._preview = None
         self._failure = message
+        self._start_when_planned = False
         self._show()
 
     def _show(self) -> None:
@@ -286,15 +293,19 @@ class CopyDialog(ModalScreen[bool]):
                 f"ECR replicating: {route_help(preview, Route.ECR)}"
             )
         self._show_plan()
-        blocked = (
-            self._failure
-            if self._failure is not None
-            else blocking_reason(preview, create_repository=self.create_repository, route=route)
-        )
+        blocked = self._blocked()
+        if blocked is not None and self._start_when_planned:
+            blocked = "planning… the copy starts when the plan is ready"
         self.query_one("#copy-blocked", Static).update(blocked or "")
         start = self.query_one("#copy-start", Button)
         start.disabled = blocked is not None
         start.label = "Start backfill" if route is Route.ECR else "Copy"
+
+    def _blocked(self) -> str | None:
+        """Why the copy cannot start now (None: it can)."""
+        if self._failure is not None:
+            return self._failure
+        return blocking_reason(self._preview, create_repository=self.create_repository, route=self.route)
 
     def _show_plan(self) -> None:
         view = self.query_one("#copy-plan", CopyPlanView)
@@ -314,10 +325,19 @@ class CopyDialog(ModalScreen[bool]):
     # -- starting and closing -------------------------------------------------------------------------------
 
     def action_start(self) -> None:
-        """``ctrl+s``: start what the plan shows (nothing happens while it is blocked)."""
+        """``ctrl+s``: start what the plan shows; while planning, start when the plan arrives; say why not."""
+        if self._typing is not None:
+            self._plan()  # the fields changed since the plan shown: plan what they say now
         preview = self._preview
-        if self.query_one("#copy-start", Button).disabled or preview is None:
+        if preview is None and self._failure is None:
+            self._start_when_planned = True
+            self._show()
+            self.notify("Still planning… the copy starts when the plan is ready", title="Copy")
+            return
+        blocked = self._blocked()
+        if blocked is not None or preview is None:
             self.app.bell()
+            self.notify(f"Not started: {blocked}", title="Copy", severity="warning")
             return
         self._controller.start(self.form(), preview, self.route)
         self.dismiss(True)

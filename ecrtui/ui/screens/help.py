@@ -17,6 +17,7 @@ SCOPE_TITLES = {
     "app": "Everywhere",
     "manage": "Managing ECR",
     "table": "In a list pane",
+    "registries": "In the Registries pane",
     "copy": "In the copy dialog",
     "jobs": "In the jobs panel",
     "inspector": "In the inspector",

@@ -83,6 +83,11 @@ EMPTY_REPOSITORY_TEXT = "No images in this repository"
 LISTING_FAILED_TEXT = "Listing failed: ! shows why, r retries"
 
 
+def gone_text(name: str) -> str:
+    """What the pane says when the open repository was deleted (outside the app)."""
+    return f"{name} no longer exists"
+
+
 class ImagesPane(TablePane):
     """Lists a repository's images; cursor moves post ``ImageHighlighted``, ``enter`` posts ``ImageSelected``."""
 
@@ -117,6 +122,23 @@ class ImagesPane(TablePane):
 
     class BackRequested(Message):
         """The user pressed ``esc``/``h`` with no filter to clear: the App moves left."""
+
+    class RepositoryGone(Message):
+        """The open repository does not exist any more (deleted outside the app): the pane cleared itself."""
+
+        def __init__(self, repository: Repository, error: BaseException) -> None:
+            super().__init__()
+            self.repository = repository
+            self.error = error
+
+    class _Gone(Message):
+        """Worker to pane: listing for load ``generation`` found no such repository."""
+
+        def __init__(self, generation: int, repository: Repository, error: BaseException) -> None:
+            super().__init__()
+            self.generation = generation
+            self.repository = repository
+            self.error = error
 
     class _Page(Message):
         """Worker to pane: the first page of load ``generation`` arrived; ``listing`` keeps growing."""
@@ -158,6 +180,9 @@ class ImagesPane(TablePane):
     ) -> None:
         table = VirtualTable(IMAGE_COLUMNS, markable=True, empty_text=NO_REPOSITORY_TEXT)
         super().__init__(table, id=id, classes=classes)
+        self.gone: str | None = None
+        """The repository the last listing found deleted (cleared by the next load): later answers about it are
+        only logged."""
         self._clock = clock
         self._now = clock()
         self._generation = 0
@@ -233,6 +258,7 @@ class ImagesPane(TablePane):
         docstring); another repository replaces it at once.
         """
         self._generation += 1
+        self.gone = None
         shown = self._repository
         same = shown is not None and (shown.registry_id, shown.name) == (
             repository.registry_id,
@@ -325,7 +351,10 @@ class ImagesPane(TablePane):
                 listing = ImageListing(repository.registry_id, repository.name)
                 self.post_message(self._Page(generation, listing, 0))
         except Exception as error:  # every failure reaches the App as EcrFailed, never silently
-            self.post_message(EcrFailed(error, f"listing images of {repository.name}"))
+            if getattr(error, "code", None) == "RepositoryNotFoundException":
+                self.post_message(self._Gone(generation, repository, error))
+            else:
+                self.post_message(EcrFailed(error, f"listing images of {repository.name}"))
         finally:
             self.post_message(self._Listed(generation, complete, 0 if listing is None else len(listing)))
         return listing if complete else None
@@ -405,6 +434,16 @@ class ImagesPane(TablePane):
         self.table.set_source(source)
         if self.table.highlighted_key == before:
             self.post_message(self.ImageHighlighted(self.highlighted))  # the same key, maybe newer data
+
+    @on(_Gone)
+    def _gone(self, message: _Gone) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self.clear()
+        self.gone = message.repository.name
+        self.table.empty_text = gone_text(message.repository.name)
+        self.post_message(self.RepositoryGone(message.repository, message.error))
 
     @on(_Settled)
     def _settled(self, message: _Settled) -> None:

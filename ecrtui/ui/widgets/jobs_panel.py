@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from textual.binding import BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widget import Widget
 
@@ -26,6 +27,9 @@ __all__ = ["REDRAW_INTERVAL", "JobsPanel"]
 
 REDRAW_INTERVAL = 0.25
 """Seconds between two redraws at most 4 a second: enough to see bytes move, cheap whatever the event rate."""
+MAX_LINES = 10
+"""The panel grows with its lines up to this many (then scrolls to the selected job); ``max-height`` in the .tcss
+keeps it to a third of a short terminal."""
 
 
 class JobsPanel(Widget, can_focus=True):
@@ -90,16 +94,24 @@ class JobsPanel(Widget, can_focus=True):
         elif self._selected not in {s.id for s in self.shown}:
             self._selected = self.shown[-1].id if self.shown else None
         self._update_titles()
-        self.refresh()
+        self.refresh(layout=True)
 
-    def _update_titles(self) -> None:
+    def _update_titles(self, *, focused: bool | None = None) -> None:
+        """The counts in the title; the keys that act now in the subtitle (only while the panel has the focus)."""
+        focused = self.has_focus if focused is None else focused
         counts: dict[str, int] = {}
         for snapshot in self.shown:
             counts[snapshot.state.value] = counts.get(snapshot.state.value, 0) + 1
         order = [JobState.RUNNING, JobState.QUEUED, JobState.DONE, JobState.FAILED, JobState.CANCELLED]
         summary = " · ".join(f"{counts[s.value]} {s.value}" for s in order if counts.get(s.value))
         self.border_title = f"Jobs ({summary})" if summary else "Jobs"
-        self.border_subtitle = "x cancel · r retry · J hide" if self.shown else "J hide"
+        hints = [
+            hint
+            for action, hint in (("cancel_job", "x cancel"), ("retry_job", "r retry"))
+            if focused and self.check_action(action, ())
+        ]
+        self.border_subtitle = " · ".join([*hints, "J hide"])
+        self.refresh_bindings()
 
     # -- drawing --------------------------------------------------------------------------------------------
 
@@ -107,6 +119,13 @@ class JobsPanel(Widget, can_focus=True):
     def selected(self) -> JobSnapshot | None:
         """The job under the cursor."""
         return next((s for s in self.shown if s.id == self._selected), None)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As tall as its lines (one for "No jobs yet") when nothing runs; ``MAX_LINES`` while a job runs (its
+        in-flight rows come and go: the layout should not jump)."""
+        if any(not s.state.is_final for s in self.shown):
+            return MAX_LINES
+        return max(1, min(MAX_LINES, len(job_lines(self.shown, width)) if self.shown else 1))
 
     def render(self) -> Content:
         if not self.shown:
@@ -126,10 +145,26 @@ class JobsPanel(Widget, can_focus=True):
         return content
 
     def on_focus(self) -> None:
+        self._update_titles(focused=True)
         self.refresh()
 
     def on_blur(self) -> None:
+        self._update_titles(focused=False)
         self.refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``x`` and ``r`` show in the footer only when the selected job can be cancelled or retried."""
+        if action not in ("cancel_job", "retry_job"):
+            return True
+        if self._selected is None:
+            return False
+        try:
+            state = self._jobs.board.get(self._selected).state  # now, not as last drawn
+        except KeyError:
+            return False
+        if action == "cancel_job":
+            return not state.is_final
+        return state in (JobState.FAILED, JobState.CANCELLED)
 
     # -- keys -----------------------------------------------------------------------------------------------
 
@@ -140,6 +175,7 @@ class JobsPanel(Widget, can_focus=True):
             return
         index = order.index(self._selected) if self._selected in order else 0
         self._selected = order[max(0, min(len(order) - 1, index + step))]
+        self._update_titles()
         self.refresh()
 
     def action_cancel_job(self) -> None:

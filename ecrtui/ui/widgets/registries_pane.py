@@ -37,7 +37,9 @@ class RegistriesPane(OptionList):
     """Lists registries; ``enter`` posts ``RegistrySelected``. Accounts fill in as STS answers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        spec.binding() for spec in ACTIONS if spec.id in _NAVIGATION or spec.id == "table.enter"
+        spec.binding()
+        for spec in ACTIONS
+        if spec.id in _NAVIGATION or spec.id == "table.enter" or spec.scope == "registries"
     ]
 
     class RegistrySelected(Message):
