@@ -140,7 +140,7 @@ def _layers(details: ImageDetails) -> list[dict[str, Any]]:
     from ecrtui.ecr.manifests import ImageManifest, Schema1Manifest
 
     manifest = details.manifest
-    if isinstance(manifest, Schema1Manifest):  # no sizes or media types recorded; the steps are in v1Compatibility
+    if isinstance(manifest, Schema1Manifest):  # no sizes or media types; the steps are in v1Compatibility
         return [
             {
                 "index": index,
