@@ -201,6 +201,12 @@ class ManageController(Controller):
             return
         repository, (image,), _ = found
         _, manager = session
+        if self.app.panes_ready and self.app.images.marked_images:  # a tag names one image: say which
+            self.app.notify(
+                "A tag points at one image: t tags the highlighted one (the marks are kept for d, a, A, S, c)",
+                title="Tag",
+                markup=False,
+            )
 
         def plan(tag: str) -> Plan:
             # The repository as ECR has it now: its tag mutability decides whether the tag may move.

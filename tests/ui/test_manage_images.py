@@ -79,6 +79,28 @@ async def test_t_tags_the_highlighted_image_and_the_review_says_which_image_lose
 
 
 @asynctest
+async def test_t_with_images_marked_says_it_tags_the_highlighted_one(
+    make_rw_app: MakeRwApp, ecr: Any, wait_for: WaitFor
+) -> None:
+    name = unique_repository()
+    ecr.create_repository(repositoryName=name)
+    first = push_image(ecr, name, "first", tag="a")
+    push_image(ecr, name, "second", tag="b")
+    app = make_rw_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_repository(pilot, name, wait_for)
+        await highlight(pilot, app, first.digest, wait_for)
+        await pilot.press("space", "k")  # marks one, moves off it
+        await wait_for(pilot, lambda: len(app.images.marked_images) == 1, "one image marked")
+        await pilot.press("t")
+        await wait_screen(pilot, TagPromptScreen, wait_for)
+        said = [n.message for n in app._notifications if n.title == "Tag"]
+        assert said == [
+            "A tag points at one image: t tags the highlighted one (the marks are kept for d, a, A, S, c)"
+        ]
+
+
+@asynctest
 async def test_a_tag_the_repository_keeps_immutable_is_refused_with_the_reason_and_nothing_is_sent(
     make_rw_app: MakeRwApp, ecr: Any, audit_path: Path, wait_for: WaitFor
 ) -> None:

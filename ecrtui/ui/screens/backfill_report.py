@@ -25,7 +25,8 @@ from ecrtui.ui.widgets.inspector.row_table import RowTable
 
 __all__ = ["BackfillReportScreen", "report_facts"]
 
-_COLUMNS = ("Image", "Status", "Failure code")
+_COLUMNS = ("Status", "Failure code", "Image")
+"""The image last: a long name runs off at 80 columns, the status and the code never do."""
 
 
 def report_facts(backfill: ReplicationBackfill, now: datetime) -> list[str]:
@@ -98,7 +99,7 @@ class BackfillReportScreen(ModalScreen[None]):
             codes = result.failure_code or ""
             if result.sub_image_failure_codes:
                 codes += f" ({', '.join(result.sub_image_failure_codes)})"
-            table.add_row(result.label, Text(status, style=status_style(status)), codes, key=str(number))
+            table.add_row(Text(status, style=status_style(status)), codes, result.label, key=str(number))
         table.display = bool(report.results)
         if report.results:
             table.focus()
