@@ -182,7 +182,7 @@ class CopyController(Controller):
             )
             preview = CopyPreview(
                 plans,
-                entry_name(form.destination),
+                f"{entry_name(form.destination)} ({dst.region})",  # a profile can be open in several regions
                 platforms=_index_platforms(source, form.images),
                 replication=_replication_offer(source, form, dst.region, registry_id),
             )

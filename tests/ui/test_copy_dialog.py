@@ -29,7 +29,7 @@ async def test_c_plans_a_copy_to_the_other_registry_and_a_new_destination_replan
         assert dialog.query_one("#copy-body").border_title == "Copy web/api:v1.4.1"
         preview = dialog.preview
         assert preview is not None, dialog.failure
-        assert preview.destination_name == "demo-prod"
+        assert preview.destination_name == "demo-prod (eu-west-1)"
         text = plan_text(app)
         assert f"To {PROD_HOST}/web/api" in text
         assert "Tags v1.4.1 create" in text
@@ -41,7 +41,7 @@ async def test_c_plans_a_copy_to_the_other_registry_and_a_new_destination_replan
         await pilot.press("enter", "up", "enter")  # the registry list: demo-dev, above demo-prod
         await wait_for(
             pilot,
-            lambda: dialog.preview is not None and dialog.preview.destination_name == "demo-dev",
+            lambda: dialog.preview is not None and dialog.preview.destination_name == "demo-dev (us-east-1)",
             "the plan for demo-dev",
         )
         text = plan_text(app)
@@ -75,7 +75,7 @@ async def test_a_missing_repository_is_offered_and_bad_tags_are_refused(
         assert dialog.preview is not None
         assert dialog.preview.missing_repository
         assert dialog.query_one("#copy-create-row").display
-        assert "copies/api does not exist in demo-prod: tick 'Create it'" in plan_text(app)
+        assert "copies/api does not exist in demo-prod (eu-west-1): tick 'Create it'" in plan_text(app)
         assert dialog.query_one("#copy-start").disabled
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, CopyDialog), "a blocked plan does not start"
@@ -240,7 +240,7 @@ async def test_the_registry_cannot_be_opened_says_why(make_app: MakeApp, wait_fo
         await highlight(pilot, wait_for, seed.API_REPOSITORY, "v1.4.1")
         dialog = await open_dialog(pilot, wait_for)
         assert dialog.preview is not None
-        assert dialog.preview.destination_name == "demo-prod"
+        assert dialog.preview.destination_name == "demo-prod (eu-west-1)"
         await pilot.press("enter", "down", "enter")  # the registry list: demo-dev, demo-prod, nowhere
         await wait_for(pilot, lambda: dialog.failure is not None, "the failure")
         assert dialog.failure == "Could not open nowhere: ! shows why"
@@ -262,7 +262,7 @@ async def test_marked_images_sharing_layers_count_each_blob_once(
         dialog = await open_dialog(pilot, wait_for)
         preview = dialog.preview
         assert preview is not None
-        assert preview.destination_name == "demo-prod"
+        assert preview.destination_name == "demo-prod (eu-west-1)"
         uploads = {b.digest: b.size or 0 for plan in preview.plans for b in plan.uploads}
         assert sum(len(plan.uploads) for plan in preview.plans) > len(uploads), "the images share layers"
         assert f"Transfer {human_size(sum(uploads.values()))} in {len(uploads)} blobs" in plan_text(app)

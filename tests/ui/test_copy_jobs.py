@@ -62,7 +62,7 @@ async def choose_destination(pilot: Any, wait_for: WaitFor, steps: str, name: st
     await pilot.press("enter", steps, "enter")
     await wait_for(
         pilot,
-        lambda: dialog.preview is not None and dialog.preview.destination_name == name,
+        lambda: dialog.preview is not None and dialog.preview.destination_name.startswith(f"{name} ("),
         f"the plan for {name}",
     )
 
@@ -97,7 +97,7 @@ async def test_a_copy_runs_as_a_job_and_the_destination_shown_is_listed_again(
         await wait_for(pilot, lambda: not isinstance(app.screen, CopyDialog), "the dialog closed")
         (job,) = app.jobs.board.jobs()
         assert job.kind is JobKind.COPY
-        assert job.title == "web/api:v1.4.1 → demo-dev copies/api"
+        assert job.title == "web/api:v1.4.1 → demo-dev (us-east-1) copies/api"
         assert panel_of(app).display, "starting a job shows the panel"
         await wait_for(pilot, lambda: job.state.is_final, "the copy to end")
         assert job.state is JobState.DONE, job.snapshot().errors
@@ -129,7 +129,7 @@ async def test_a_copy_across_accounts_puts_byte_identical_manifests(
         await highlight(pilot, wait_for, seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG)
         dialog = await open_dialog(pilot, wait_for)
         assert dialog.preview is not None
-        assert dialog.preview.destination_name == "demo-prod"
+        assert dialog.preview.destination_name == "demo-prod (eu-west-1)"
         assert manifest(prod, seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG) is None
         await pilot.press("ctrl+s")
         await wait_for(
@@ -201,7 +201,7 @@ async def test_quitting_with_a_copy_running_asks_then_cancels_it_cleanly(
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         question = app.screen.query_one("#confirm-message").render()
-        assert "scale/large-layer:latest → demo-dev copied/quit" in str(question)
+        assert "scale/large-layer:latest → demo-dev (us-east-1) copied/quit" in str(question)
         assert app.screen.query_one("#confirm-body").border_title == "Quit with 1 job running?"
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "the question answered")
