@@ -556,6 +556,9 @@ class ReplicationController(Controller):
         elif isinstance(message, self.Sent):
             self.app.notify(message.result, title=message.description, markup=False)
             self.load(refresh=False)
+            tab = self._inspected()
+            if tab is not None:  # the rules changed: the inspected image's destinations may have too
+                tab.stale()
         elif isinstance(message, self.SendFailed):
             self.app.errors.report(message.error, message.description)
             self.load(refresh=True)

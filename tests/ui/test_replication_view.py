@@ -289,7 +289,7 @@ class TestChangingTheRules:
             )
 
     @asynctest
-    async def test_ecr_refuses_with_its_reason_and_nothing_changes(
+    async def test_a_region_ecr_does_not_serve_is_refused_as_typed_and_nothing_is_sent(
         self, sandbox_factory: Callable[..., SandboxProcess], wait_for: WaitFor
     ) -> None:
         sandbox = sandbox_factory(*QUICK)
@@ -297,15 +297,10 @@ class TestChangingTheRules:
         async with app.run_test(size=SIZE) as pilot:
             await open_view(pilot, wait_for)
             await pilot.press("a")
-            await screen_of(pilot, ReplicationInputScreen, wait_for)
+            ask = await screen_of(pilot, ReplicationInputScreen, wait_for)
             await type_in(pilot, "xx-nowhere-1")  # a well-formed name ECR does not serve
-            await screen_of(pilot, ReplicationChangeScreen, wait_for)
-            await pilot.press("y")
-            await wait_for(pilot, lambda: app.errors.log, "the refusal")
-            entry = app.errors.log[-1]
-            assert "xx-nowhere-1" in entry.message
-            assert entry.context == "Add xx-nowhere-1 (111111111111) to rule 1"
-            assert any("xx-nowhere-1" in t for t in toasts(app))
+            assert "ECR does not run in a region named 'xx-nowhere-1'" in ask.message
+            assert app.screen is ask, "nothing refused reaches the confirmation"
             assert len(rules(sandbox)[0]["destinations"]) == 1
 
     @asynctest
@@ -473,6 +468,20 @@ class TestInspector:
             ]
             assert tab.table.row_count == 1
             assert tab.notice == "1 of 1 destination finished"
+            # A destination added to the rule later: listed, and said why it has no status.
+            await pilot.press("E")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReplicationScreen), "the view again")
+            await pilot.press("a")
+            await screen_of(pilot, ReplicationInputScreen, wait_for)
+            await type_in(pilot, "us-west-2")
+            await screen_of(pilot, ReplicationChangeScreen, wait_for)
+            await pilot.press("y")
+            await wait_for(pilot, lambda: len(rules(sandbox)[0]["destinations"]) == 2, "the new destination")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReplicationScreen), "back in the view")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: tab.table.row_count == 2, "both destinations in the tab")
+            assert str(tab.table.get_row_at(1)[1]) == "not replicated"
+            assert "1 more destination of the rules: added after this image was pushed" in tab.notice
             app.images.table.focus()  # w works on the highlighted image from the Images pane too
             await pilot.press("w")
             await wait_for(

@@ -66,6 +66,9 @@ class ReplicationTarget:
     label: str
 
 
+NOT_REACHED = "added after this image was pushed; a backfill replicates it"
+
+
 class ReplicationTab(Vertical):
     """A table of destinations and statuses, or why there are none."""
 
@@ -198,7 +201,7 @@ class ReplicationTab(Vertical):
                 self.post_message(EcrFailed(error, f"reading the replication of {target.label}"))
             return
         destinations: tuple[ReplicationDestination, ...] | None = None
-        if not replication.statuses and target.registry_id == source.account_id:
+        if target.registry_id == source.account_id:  # why none, or which destinations have no status yet
             try:
                 destinations = source.get_replication_configuration().destinations_for(target.repository_name)
             except EcrError:
@@ -220,8 +223,15 @@ class ReplicationTab(Vertical):
         table.clear()
         for destination, status, code in image_status_lines(replication):
             table.add_row(destination, Text(status, style=status_style(status)), code)
+        reached = {status.destination for status in replication.statuses}
+        missing = [d for d in message.destinations or () if d not in reached]
+        for added in missing:  # a destination added to the rules after this image was pushed
+            table.add_row(added.label, Text("not replicated", style="dim"), NOT_REACHED)
         table.display = True
-        self.query_one("#replication-notice", Static).update(image_status_summary(replication))
+        summary = image_status_summary(replication)
+        if missing:
+            summary += f"; {len(missing)} more destination{'s' * (len(missing) != 1)} of the rules: {NOT_REACHED}"
+        self.query_one("#replication-notice", Static).update(summary)
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
