@@ -230,7 +230,9 @@ class ReplicationTab(Vertical):
         table.display = True
         summary = image_status_summary(replication)
         if missing:
-            summary += f"; {len(missing)} more destination{'s' * (len(missing) != 1)} of the rules: {NOT_REACHED}"
+            summary += (
+                f"; {len(missing)} more destination{'s' * (len(missing) != 1)} of the rules: {NOT_REACHED}"
+            )
         self.query_one("#replication-notice", Static).update(summary)
 
     @on(Failed)
