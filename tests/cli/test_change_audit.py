@@ -166,8 +166,8 @@ class TestBackfillDestination:
         ("destination", "words"),
         [
             (
-                "ap-south-1",
-                "ap-south-1 (111111111111) is not a destination of the registry's replication rules",
+                "sa-east-1",
+                "sa-east-1 (111111111111) is not a destination of the registry's replication rules",
             ),
             ("nowhere-1", "ECR does not run in a region named 'nowhere-1'"),
             ("us-east-1:12ab", "'12ab' is not an account id"),

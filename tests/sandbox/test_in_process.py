@@ -40,7 +40,8 @@ host, port = sandbox.endpoint_url.removeprefix("http://").split(":")
 blob_dir = runtime.current().blobs._dir
 sandbox.stop()
 with socket.socket() as probe:
-    probe.bind((host, int(port)))  # the port is free again
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # closed connections may linger in TIME_WAIT
+    probe.bind((host, int(port)))  # no listener any more: the port is free again
 print(json.dumps({"account": account, "profiles": [p.name for p in SANDBOX_PROFILES],
                   "blob_dir_left": blob_dir is not None and blob_dir.exists(), "env": files.env, "bug": bug}))
 """
