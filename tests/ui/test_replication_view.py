@@ -520,7 +520,8 @@ class TestFailures:
             assert view is not None
             assert view.status_text.endswith("(r retries)")
             assert view.overview is None
-            assert app.errors.log[-1].context == "reading the replication rules"
+            # Other background reads (the Repositories pane's image counts) fail too, in any order.
+            assert "reading the replication rules" in [entry.context for entry in app.errors.log]
             assert not {"a", "f", "d", "x", "b"} & {
                 key for key, binding in view.active_bindings.items() if binding.enabled
             }, "nothing to change before the rules are known"
