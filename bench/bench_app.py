@@ -312,6 +312,11 @@ def main() -> int:
     parser.add_argument(
         "--profile", metavar="FILE", help="run the app under cProfile (one run); stats to FILE"
     )
+    parser.add_argument(
+        "--profile-idle",
+        action="store_true",
+        help="with --profile and --idle: profile the first run without keys instead of the one with keys",
+    )
     args = parser.parse_args()
     raws: list[float] = []
     runs: list[AppRun] = []
@@ -329,16 +334,22 @@ def main() -> int:
                     raise SystemExit(f"expected {args.images:,} images, raw paging saw {paging.images:,}")
                 raws.append(paging.total_s)
                 profile = Path(args.profile).resolve() if args.profile and number == 0 else None
-                runs.append(app_run(directory, sandbox, args.images, ranks, hold_keys=True, profile=profile))
+                held_profile, idle_profile = (None, profile) if args.profile_idle else (profile, None)
+                runs.append(
+                    app_run(directory, sandbox, args.images, ranks, hold_keys=True, profile=held_profile)
+                )
                 if args.idle:
-                    idle.append(app_run(directory, sandbox, args.images, ranks, hold_keys=False))
+                    idle.append(
+                        app_run(directory, sandbox, args.images, ranks, hold_keys=False, profile=idle_profile)
+                    )
                 print(
                     f"run {number + 1}/{args.runs}: raw {ms(raws[-1])}, app {ms(runs[-1].full_s)}", flush=True
                 )
     print(f"\nreal-app benchmark: {args.images:,} images, {args.runs} runs, tmux {SIZE[0]}x{SIZE[1]}")
     print_table(report(raws, runs, idle, memory, args.images))
     if args.profile:
-        print(f"\nmain thread of the first run (cProfile, {args.profile}):")
+        which = "without keys" if args.profile_idle else "with keys held"
+        print(f"\nmain thread of the first run {which} (cProfile, {args.profile}):")
         pstats.Stats(args.profile).sort_stats("tottime").print_stats(30)
     return 0
 

@@ -284,7 +284,7 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
         repository_gone(self, event.repository, event.error)
 
     def on_images_pane_image_highlighted(self, event: ImagesPane.ImageHighlighted) -> None:
-        self.inspector.follow(self.sessions.current, self.repository, event.summary)
+        self.inspector.follow(self.sessions.current, self.repository, event.summary, arriving=event.arriving)
 
     def _open_highlighted_image(self, _key: str) -> None:
         self.inspector.follow(self.sessions.current, self.repository, self.image, at_once=True)

@@ -127,3 +127,26 @@ async def test_config_labels_are_shown_whole(make_app: MakeApp, wait_for: WaitFo
         for name in ("org.opencontainers.image.revision", "org.opencontainers.image.source"):
             assert any(line.startswith(name) for line in lines), screen_text
         assert "https://github.com/example/" in screen_text
+
+
+@asynctest
+async def test_following_the_list_cursor_leaves_the_footer_alone(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    """Each image the inspector follows used to announce new bindings twice (loading, then ready), and each
+    announcement rebuilt the footer: a layout pass that, while 100,000 images load, took the UI thread's time.
+    Only a change of what the footer offers (``esc`` back to the index) is announced."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_repository_named(pilot, seed.API_REPOSITORY, wait_for)
+        await inspected(pilot, app, wait_for)
+        announced: list[object] = []
+        app.screen.bindings_updated_signal.subscribe(app, announced.append)
+        shown = []
+        for _ in range(3):
+            await pilot.press("j")
+            await inspected(pilot, app, wait_for)
+            assert app.image is not None
+            shown.append(app.image.digest)
+        assert len(set(shown)) == 3, "the inspector followed three different images"
+        assert announced == [], "following images changed nothing the footer offers"

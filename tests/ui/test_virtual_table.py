@@ -389,6 +389,14 @@ async def test_a_cursor_at_the_top_stays_at_the_top_as_sorted_pages_arrive() -> 
         await pilot.press("j")
         table.append_rows(make_rows(20, 30))  # once the user moved, the cursor follows its row
         assert table.highlighted_key == "row-00001"
+        await wait_until(pilot, lambda: len(app.of_type(VirtualTable.RowHighlighted)) == 3)
+        first, arrived, moved = app.of_type(VirtualTable.RowHighlighted)
+        assert isinstance(first, VirtualTable.RowHighlighted)
+        assert isinstance(arrived, VirtualTable.RowHighlighted)
+        assert isinstance(moved, VirtualTable.RowHighlighted)
+        assert (first.key, first.replaced) == ("row-00050", False), "the first row is not a replacement"
+        assert (arrived.key, arrived.replaced) == ("row-00000", True), "rows arrived under a resting cursor"
+        assert (moved.key, moved.replaced) == ("row-00001", False), "the user moved the cursor"
 
 
 @pilot_test

@@ -92,11 +92,16 @@ class ImagesPane(TablePane):
     """Lists a repository's images; cursor moves post ``ImageHighlighted``, ``enter`` posts ``ImageSelected``."""
 
     class ImageHighlighted(Message):
-        """The cursor is on another image (``None`` when the list is empty)."""
+        """The cursor is on another image (``None`` when the list is empty).
 
-        def __init__(self, summary: ImageSummary | None) -> None:
+        ``arriving``: the user did not move; pages still arriving put a newer image under the cursor (at the top
+        of a list sorted newest first this happens every page or two while a big repository loads).
+        """
+
+        def __init__(self, summary: ImageSummary | None, *, arriving: bool = False) -> None:
             super().__init__()
             self.summary = summary
+            self.arriving = arriving
 
     class ImageSelected(Message):
         """The user opened an image."""
@@ -465,7 +470,7 @@ class ImagesPane(TablePane):
     def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         event.stop()
         summary = None if event.key is None else self._summary(event.key)
-        self.post_message(self.ImageHighlighted(summary))
+        self.post_message(self.ImageHighlighted(summary, arriving=event.replaced and self._loading))
 
     @on(VirtualTable.RowSelected)
     def _row_selected(self, event: VirtualTable.RowSelected) -> None:

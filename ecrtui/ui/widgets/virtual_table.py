@@ -102,11 +102,16 @@ class VirtualTable(ScrollView, can_focus=True):
     """
 
     class RowHighlighted(TableMessage):
-        """The cursor moved onto another row (``key`` is ``None`` when the table is empty)."""
+        """The cursor moved onto another row (``key`` is ``None`` when the table is empty).
 
-        def __init__(self, table: VirtualTable, key: str | None) -> None:
+        ``replaced``: the cursor did not move, another row took its place (rows arrived above it, or were sorted
+        or filtered), as opposed to the user moving it.
+        """
+
+        def __init__(self, table: VirtualTable, key: str | None, *, replaced: bool = False) -> None:
             super().__init__(table)
             self.key = key
+            self.replaced = replaced
 
     class RowSelected(TableMessage):
         """The user opened a row (enter, ``l``, right, or a click on the highlighted row)."""
@@ -406,7 +411,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if not self._view:
             self._cursor = 0
             self._early_cursor = max(0, position) if self._loading else 0
-            self._sync_highlight()
+            self._sync_highlight(moved=True)
             return
         position = max(0, min(position, len(self._view) - 1))
         previous = self._cursor
@@ -415,7 +420,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self.refresh_line(previous + 1)
             self.refresh_line(position + 1)
         self._scroll_to_cursor()
-        self._sync_highlight()
+        self._sync_highlight(moved=True)
 
     def move_cursor_to_key(self, key: str) -> bool:
         """Put the cursor on the row with this key; ``False`` if it is filtered out or absent."""
@@ -760,15 +765,16 @@ class VirtualTable(ScrollView, can_focus=True):
         elif self._cursor >= top + rows_on_screen:
             self.scroll_to(y=self._cursor - rows_on_screen + 1, animate=False)
 
-    def _sync_highlight(self) -> None:
+    def _sync_highlight(self, *, moved: bool = False) -> None:
         if self._early_cursor and self._view:
             early, self._early_cursor = self._early_cursor, 0
             self.move_cursor(early)  # highlights through here again
             return
         key = self.highlighted_key
         if key != self._highlighted:
+            replaced = not moved and key is not None and self._highlighted is not None
             self._highlighted = key
-            self.post_message(self.RowHighlighted(self, key))
+            self.post_message(self.RowHighlighted(self, key, replaced=replaced))
 
     def _invalidate(self) -> None:
         self._line_cache.clear()

@@ -64,6 +64,10 @@ TAB_IDS: tuple[str, ...] = (
 FOLLOW_DELAY = 0.15
 """Seconds the list cursor must rest on an image before ``follow`` loads it: holding ``j`` loads once, not 100
 times."""
+ARRIVING_DELAY = 1.0
+"""Seconds an image that arriving pages put under a resting cursor must stay there before ``follow`` loads it:
+while 100,000 images load, the newest so far changes every page or two, and loading each (a fetch, the tabs
+hidden and shown, the footer rebuilt) took the UI time the listing needs (bench/bench_app.py --idle)."""
 _TAB_ACTION_IDS = ("app.prev_tab", "app.next_tab")
 _MOVE_ACTION_IDS = ("table.down", "table.up", "table.top", "table.bottom")
 """``j``/``k``/``g``/``G`` as in the lists; arrows and home/end reach the focused table or view first."""
@@ -165,6 +169,8 @@ class Inspector(Vertical, can_focus=True):
         """Counter of load requests, so a slow answer to an old selection never replaces a newer one."""
         self._opening_child = False
         """Whether the pending load opens a platform child (a failure then returns to the index)."""
+        self._can_close = False
+        """Whether the footer was last told that ``esc`` goes back to the index."""
         self._refocus = False
         """Whether focus was inside the inspector when a load hid the tabs (it returns when they come back)."""
         self._follow_timer: Timer | None = None
@@ -270,9 +276,11 @@ class Inspector(Vertical, can_focus=True):
         summary: ImageSummary | None,
         *,
         at_once: bool = False,
+        arriving: bool = False,
     ) -> None:
-        """Show the image under the list cursor: once the cursor rests there (``FOLLOW_DELAY``) or ``at_once``;
-        nothing is fetched again when the inspector already shows it."""
+        """Show the image under the list cursor: once the cursor rests there (``FOLLOW_DELAY``, or
+        ``ARRIVING_DELAY`` when arriving pages put it there) or ``at_once``; nothing is fetched again when the
+        inspector already shows it."""
         if self._follow_timer is not None:
             self._follow_timer.stop()
             self._follow_timer = None
@@ -283,7 +291,8 @@ class Inspector(Vertical, can_focus=True):
             self._load_unless_shown(service, repository, summary)
         else:
             self._follow_timer = self.set_timer(
-                FOLLOW_DELAY, partial(self._load_unless_shown, service, repository, summary)
+                ARRIVING_DELAY if arriving else FOLLOW_DELAY,
+                partial(self._load_unless_shown, service, repository, summary),
             )
 
     def _load_unless_shown(
@@ -524,7 +533,12 @@ class Inspector(Vertical, can_focus=True):
     def _set_state(self, state: str, message: str) -> None:
         if state != "loading":
             self._opening_child = False
-        self.refresh_bindings()  # "Back to index" is offered only while a child is open
+        can_close = bool(self.check_action("close_child", ()))
+        if can_close != self._can_close:
+            # "Back to index" is offered only while a child is open. Only a change is announced: each
+            # announcement rebuilds the footer (a layout pass), twice per image followed.
+            self._can_close = can_close
+            self.refresh_bindings()
         # One restyle, not one per class: each restyles the whole subtree (tabs, tables, the JSON view), which
         # cost ~100 ms a time on a big terminal (bench/bench_app.py --profile).
         current = f"-{state}"
