@@ -66,6 +66,27 @@ async def test_enter_then_jjj_moves_the_images_cursor(make_app: MakeApp, wait_fo
         assert app.focused is app.images.table
 
 
+@asynctest
+async def test_list_keys_typed_before_enter_run_before_it(make_app: MakeApp, wait_for: WaitFor) -> None:
+    """``enter`` runs as it arrives (it must move the focus before the keys after it); the list keys typed before
+    it in the same read used to be only queued for the table, so ``enter`` overtook them and opened the top row
+    (tmux, ``ecrtui --demo``, ``G k k k enter`` right after start: the wrong repository 10 runs in 12)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await on_repository(pilot, seed.API_REPOSITORY, wait_for)
+        table = app.repositories.table
+        table.move_cursor(0)
+        keys = table.visible_keys
+        burst(app, "G", "k", "k", "k", "enter", "j")
+        expected = keys[len(keys) - 4]
+        await wait_for(pilot, lambda: app.images.repository is not None, "a repository to open")
+        assert app.images.repository is not None
+        assert app.images.repository.name == expected
+        assert table.highlighted_key == expected
+        await wait_for(pilot, lambda: not app.images.is_loading, "its images")
+        await wait_for(pilot, lambda: app.images.table.cursor == 1, "the j after enter in the images")
+
+
 @pytest.mark.parametrize("key", ["j", "down"])
 @pytest.mark.parametrize("tab", ["tab-summary", "tab-config"])
 @asynctest
