@@ -3,8 +3,8 @@
 A repository listed newest first gets a new top row with nearly every page while it loads (100,000 images: about
 every other page). Each of those used to load the inspector (a fetch, its tabs hidden and shown, the footer
 rebuilt), which took the UI time the listing needed (``bench/bench_app.py --idle``). The list tells the inspector
-when pages, not the user, moved an image under the cursor (``arriving``), so it waits for that image to stay
-(``ARRIVING_DELAY``), and catches up once the listing is complete.
+when pages, not the user, moved an image under the cursor (``arriving``), so it follows those at most once per
+``ARRIVING_INTERVAL``, and catches up once the listing is complete.
 """
 
 from __future__ import annotations

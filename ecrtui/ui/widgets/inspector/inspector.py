@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Protocol, Self
 
 from textual import on, work
@@ -64,10 +65,12 @@ TAB_IDS: tuple[str, ...] = (
 FOLLOW_DELAY = 0.15
 """Seconds the list cursor must rest on an image before ``follow`` loads it: holding ``j`` loads once, not 100
 times."""
-ARRIVING_DELAY = 1.0
-"""Seconds an image that arriving pages put under a resting cursor must stay there before ``follow`` loads it:
-while 100,000 images load, the newest so far changes every page or two, and loading each (a fetch, the tabs
-hidden and shown, the footer rebuilt) took the UI time the listing needs (bench/bench_app.py --idle)."""
+ARRIVING_INTERVAL = 2.0
+"""While pages arrive under a resting cursor, the inspector follows the image they put there at most once per this
+many seconds. Listing 100,000 images newest first, the top row changes every page or two; loading each (a fetch,
+the tabs hidden and shown) took the UI time the listing needs (bench/bench_app.py --idle: 12 loads in one
+listing). Throttled rather than put off until the pages stop, so on a slow link it is never more than 2 s behind.
+"""
 _TAB_ACTION_IDS = ("app.prev_tab", "app.next_tab")
 _MOVE_ACTION_IDS = ("table.down", "table.up", "table.top", "table.bottom")
 """``j``/``k``/``g``/``G`` as in the lists; arrows and home/end reach the focused table or view first."""
@@ -169,6 +172,8 @@ class Inspector(Vertical, can_focus=True):
         """Counter of load requests, so a slow answer to an old selection never replaces a newer one."""
         self._opening_child = False
         """Whether the pending load opens a platform child (a failure then returns to the index)."""
+        self._loaded_at = -ARRIVING_INTERVAL
+        """When ``load`` last started (``time.monotonic``): arriving pages are followed at most once per interval."""
         self._can_close = False
         """Whether the footer was last told that ``esc`` goes back to the index."""
         self._refocus = False
@@ -265,6 +270,7 @@ class Inspector(Vertical, can_focus=True):
         """Fetch and show the details of ``summary`` in a worker; a newer ``load`` supersedes this one."""
         self._service = service
         self._request += 1
+        self._loaded_at = monotonic()
         self._stack = []
         self.show_loading()
         self._load_details(service, repository, summary, self._request, nested=False)
@@ -278,9 +284,9 @@ class Inspector(Vertical, can_focus=True):
         at_once: bool = False,
         arriving: bool = False,
     ) -> None:
-        """Show the image under the list cursor: once the cursor rests there (``FOLLOW_DELAY``, or
-        ``ARRIVING_DELAY`` when arriving pages put it there) or ``at_once``; nothing is fetched again when the
-        inspector already shows it."""
+        """Show the image under the list cursor: once the cursor rests there (``FOLLOW_DELAY``; when arriving
+        pages put it there, also ``ARRIVING_INTERVAL`` after the last load) or ``at_once``; nothing is fetched
+        again when the inspector already shows it."""
         if self._follow_timer is not None:
             self._follow_timer.stop()
             self._follow_timer = None
@@ -290,8 +296,11 @@ class Inspector(Vertical, can_focus=True):
         if at_once:
             self._load_unless_shown(service, repository, summary)
         else:
+            delay = FOLLOW_DELAY
+            if arriving:
+                delay = max(delay, ARRIVING_INTERVAL - (monotonic() - self._loaded_at))
             self._follow_timer = self.set_timer(
-                ARRIVING_DELAY if arriving else FOLLOW_DELAY,
+                delay,
                 partial(self._load_unless_shown, service, repository, summary),
             )
 
