@@ -8,12 +8,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ecrtui.manage.audit import AuditEntry, AuditLog
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.screens.dialog import Dialog
 from ecrtui.ui.screens.plan_review import short_target
 
@@ -39,11 +40,7 @@ def entry_detail(entry: AuditEntry) -> str:
 class AuditLogScreen(Dialog[None]):
     """A table of the latest entries, newest first; the highlighted one in full below it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="audit.close"),
-        Binding("j", "move(1)", show=False),
-        Binding("k", "move(-1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("view.close", "view.down", "view.up")
 
     class _Read(Message):
         def __init__(self, entries: list[AuditEntry]) -> None:
