@@ -595,7 +595,7 @@ SCOPES: dict[str, str] = {
     "app": "Everywhere",
     "manage": "Managing ECR",
     "table": "In a list pane",
-    "filter": "While typing a filter",
+    "filter": "While filtering",
     "registries": "In the Registries pane",
     "inspector": "In the inspector",
     "inspector_tabs": "Inspector tabs",
@@ -604,11 +604,12 @@ SCOPES: dict[str, str] = {
     "replication": "Replication view",
     "reviews": "Reviews",
     "dialogs": "Dialogs",
-    "views": "Audit log, lifecycle, policy and other views",
+    "views": "Views and logs",
     "errors": "Error log",
     "help": "This screen",
 }
-"""Where a scope's keys apply, as the ``?`` screen titles its groups (in this order)."""
+"""Where a scope's keys apply, as the ``?`` screen titles its groups (in this order); short, since a title sits in
+the narrow Keys column."""
 
 
 def actions_for(scope: str) -> tuple[ActionSpec, ...]:
