@@ -3,8 +3,10 @@ showing the plan, confirming, executing and reporting.
 
 The plan is printed before anything is sent (to stderr with ``--json``, so stdout holds only the result). A plan
 that destroys or costs is confirmed on a terminal, and needs ``--yes`` otherwise. Each target's result is one line
-(``ok``, ``failed``, ``refused``, ``skipped``); any failure or refusal makes the exit code 1. Only the standard
-library at import time (``ecrtui --help`` builds these parsers).
+(``ok``, ``failed``, ``refused``, ``skipped``); any failure or refusal makes the exit code 1. A plan with nothing to
+send (archiving an image already archived) prints no plan, only one ``nothing changed:`` line with the reason, and
+exits 0; ``--json`` says ``"changed": false``. Only the standard library at import time (``ecrtui --help`` builds
+these parsers).
 """
 
 from __future__ import annotations
@@ -48,11 +50,28 @@ def group_by_repository(images: Sequence[ResolvedImage]) -> list[list[ResolvedIm
     return list(groups.values())
 
 
+def _unchanged(plan: Plan) -> bool:
+    """Nothing will be sent and nothing refused: every target is already as asked."""
+    return plan.nothing_to_do and not plan.refusals
+
+
+def _changed(outcome: Outcome) -> bool:
+    """Whether any target of the outcome was changed."""
+    return any(item.status == "ok" for item in outcome.items)
+
+
+def _nothing_changed_line(outcome: Outcome) -> str:
+    """One line for an outcome where every target was skipped: what, and why."""
+    reasons = "; ".join(f"{item.target}: {item.message}" for item in outcome.items)
+    return f"nothing changed: {reasons or outcome.title}"
+
+
 def _outcome_json(outcome: Outcome) -> dict[str, Any]:
     return {
         "action": outcome.action,
         "title": outcome.title,
         "ok": outcome.ok,
+        "changed": _changed(outcome),
         "results": [
             {"target": i.target, "status": i.status, "message": i.message, "code": i.code}
             for i in outcome.items
@@ -73,16 +92,21 @@ def run_plans(
     err = stderr or sys.stderr
     shown = err if args.json else out
     for plan in plans:
-        print("\n".join(plan.describe()), file=shown)
+        if not _unchanged(plan):
+            print("\n".join(plan.describe()), file=shown)
     if any(p.needs_confirmation for p in plans) and not manager.read_only:
         question = f"{plans[0].title}?" if len(plans) == 1 else f"Make the {len(plans)} changes above?"
         confirm(question, assume_yes=args.yes)
     outcomes = [manager.execute(plan) for plan in plans]
     ok = all(o.ok for o in outcomes)
     if args.json:
-        print_json({"ok": ok, "outcomes": [_outcome_json(o) for o in outcomes]}, out)
+        changed = any(_changed(o) for o in outcomes)
+        print_json({"ok": ok, "changed": changed, "outcomes": [_outcome_json(o) for o in outcomes]}, out)
     else:
-        for outcome in outcomes:
+        for plan, outcome in zip(plans, outcomes, strict=True):
+            if _unchanged(plan) and all(item.status == "skipped" for item in outcome.items):
+                print(_nothing_changed_line(outcome), file=out)
+                continue
             for item in outcome.items:
                 line = f"{item.status}: {item.target}" + (f": {item.message}" if item.message else "")
                 print(line, file=out if item.status in ("ok", "skipped") else err)

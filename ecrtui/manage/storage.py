@@ -122,6 +122,8 @@ class StorageClassPlan(Plan):
 
     @property
     def notes(self) -> tuple[str, ...]:
+        if self.nothing_to_do:  # the charge and the wait are facts about a change that is not made
+            return ()
         if self.archiving:
             return (
                 f"ECR charges an archived image for at least {MINIMUM_ARCHIVE_DAYS} days, even if it is restored "

@@ -1,7 +1,9 @@
 """The one registry of keyboard actions.
 
 Every binding in the app comes from here, so the footer, the `?` help screen, the command palette and user
-keymaps (remapped by binding id through ``App.set_keymap``) all read the same list.
+keymaps (remapped by binding id through ``App.set_keymap``) all read the same list. Keys that a Textual widget
+binds itself and ecrtui gives a meaning to (``enter`` on a DataTable row, ``space`` on a checkbox) are described
+here too, with the widget named, so the ``?`` screen lists every key a user can press; they are not bound again.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,11 @@ class ActionSpec:
     show: bool = True
     priority: bool = False
     help: str = ""
+    widget: str = ""
+    """For a key a Textual widget binds itself: that widget's class name (``DataTable``); ``action`` is the
+    widget's action. Such a key is shown on the ``?`` screen but not bound again, and cannot be remapped."""
+    where: tuple[str, ...] = ()
+    """For a widget's key: the ecrtui classes that give it its meaning (those that handle what it posts)."""
 
     def binding(self) -> Binding:
         """The Textual binding for this action."""
@@ -75,9 +82,25 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "app.refresh", "r", "refresh", "Refresh", "app", help="Reload the focused pane, bypassing the cache"
     ),
-    ActionSpec("app.next_pane", "tab", "focus_next_pane", "Next pane", "app", show=False, priority=True),
     ActionSpec(
-        "app.prev_pane", "shift+tab", "focus_previous_pane", "Previous pane", "app", show=False, priority=True
+        "app.next_pane",
+        "tab",
+        "focus_next_pane",
+        "Next pane",
+        "app",
+        show=False,
+        priority=True,
+        help="Next pane; in a dialog, its next field or button",
+    ),
+    ActionSpec(
+        "app.prev_pane",
+        "shift+tab",
+        "focus_previous_pane",
+        "Previous pane",
+        "app",
+        show=False,
+        priority=True,
+        help="Previous pane; in a dialog, its previous field or button",
     ),
     ActionSpec(
         "app.copy_uri", "y", "copy_uri", "Copy URI", "app", help="Copy the image URI (tag form) via OSC 52"
@@ -362,7 +385,231 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "replication.close", "escape,q", "dismiss", "Close", "replication", help="Back to the browser"
     ),
+    ActionSpec(
+        "replication.open_backfill",
+        "enter",
+        "select_cursor",
+        "Backfill results",
+        "replication",
+        widget="DataTable",
+        where=("ReplicationScreen",),
+        help="In the backfills table: the highlighted backfill's per-image results",
+    ),
+    # Keys that live only inside dialogs, views and tabs (issue: the ? screen must list every key)
+    ActionSpec(
+        "app.force_quit",
+        "ctrl+q",
+        "quit",
+        "Quit",
+        "app",
+        show=False,
+        widget="App",
+        help="Quit, like q (Textual's own key)",
+    ),
+    ActionSpec(
+        "filter.keep",
+        "enter",
+        "keep_filter",
+        "Keep filter",
+        "filter",
+        show=False,
+        priority=True,
+        help="Keep the filter typed and go back to the list",
+    ),
+    ActionSpec(
+        "filter.clear",
+        "escape",
+        "clear_filter",
+        "Clear filter",
+        "filter",
+        show=False,
+        priority=True,
+        help="Clear the filter and go back to the list",
+    ),
+    ActionSpec(
+        "inspector.open_row",
+        "enter",
+        "select_cursor",
+        "Open",
+        "inspector_tabs",
+        widget="DataTable",
+        where=("PlatformsTab", "ReferrersTab"),
+        help="In the Platforms or Referrers tab: open the highlighted platform or referrer (esc comes back)",
+    ),
+    ActionSpec(
+        "review.confirm",
+        "y",
+        "confirm",
+        "Confirm",
+        "reviews",
+        help="Make the change reviewed (delete, untag, archive, a replication change, quitting with jobs...)",
+    ),
+    ActionSpec(
+        "review.cancel", "escape,n", "cancel", "Cancel", "reviews", help="Change nothing and close the review"
+    ),
+    ActionSpec(
+        "review.force",
+        "space",
+        "toggle_button",
+        "Force",
+        "reviews",
+        widget="Checkbox",
+        where=("PlanReviewScreen",),
+        help="Deleting a repository that holds images: tick Force to delete them with it (enter too)",
+    ),
+    ActionSpec(
+        "review.typed_name",
+        "enter",
+        "submit",
+        "Confirm typed",
+        "reviews",
+        widget="Input",
+        where=("PlanReviewScreen",),
+        help="Deleting a repository: after typing its name, confirm",
+    ),
+    ActionSpec(
+        "dialog.cancel", "escape", "cancel", "Cancel", "dialogs", help="Close the dialog; nothing is changed"
+    ),
+    ActionSpec(
+        "dialog.submit",
+        "enter",
+        "submit",
+        "Submit",
+        "dialogs",
+        widget="Input",
+        where=(
+            "TagPromptScreen",
+            "CreateRepositoryScreen",
+            "RegionPickerScreen",
+            "ReplicationInputScreen",
+            "CopyDialog",
+        ),
+        help="In a text field: accept what is typed (and go on to the next step)",
+    ),
+    ActionSpec(
+        "dialog.pick",
+        "enter",
+        "select",
+        "Pick",
+        "dialogs",
+        widget="OptionList",
+        where=("ChoiceScreen", "RegionPickerScreen", "BackfillStartScreen", "RegistriesPane"),
+        help="In a list of choices (tag to remove, region, backfill destination): pick the highlighted one",
+    ),
+    ActionSpec(
+        "dialog.press",
+        "enter",
+        "press",
+        "Press",
+        "dialogs",
+        widget="Button",
+        where=(
+            "ConfirmScreen",
+            "PlanReviewScreen",
+            "ReplicationChangeScreen",
+            "TagPromptScreen",
+            "CreateRepositoryScreen",
+            "MutabilityScreen",
+            "ResourceTagsScreen",
+            "OutcomeScreen",
+            "CopyDialog",
+        ),
+        help="Press the focused button (the focus starts on Cancel where something would be lost)",
+    ),
+    ActionSpec(
+        "dialog.tick",
+        "space,enter",
+        "toggle_button",
+        "Tick",
+        "dialogs",
+        widget="Checkbox",
+        where=("CreateRepositoryScreen", "CopyDialog"),
+        help="Tick or untick the focused box (scan on push, immutable tags; copy referrers, create the repository)",
+    ),
+    ActionSpec(
+        "dialog.open_select",
+        "enter,space",
+        "show_overlay",
+        "Open choices",
+        "dialogs",
+        widget="Select",
+        where=("CreateRepositoryScreen", "MutabilityFields", "CopyDialog"),
+        help="Open the focused drop-down (encryption, tag mutability, destination registry); enter picks",
+    ),
+    ActionSpec(
+        "dialog.toggle_radio",
+        "enter,space",
+        "toggle_button",
+        "Choose",
+        "dialogs",
+        widget="RadioSet",
+        where=("CopyDialog",),
+        help="Choose the highlighted option of a set (the copy route); arrows move between them",
+    ),
+    ActionSpec(
+        "dialog.toggle_item",
+        "space",
+        "select",
+        "Toggle",
+        "dialogs",
+        widget="SelectionList",
+        where=("CopyDialog",),
+        help="Select or unselect the highlighted item of a list (the platforms to copy)",
+    ),
+    ActionSpec(
+        "region.down",
+        "down",
+        "move(1)",
+        "Down",
+        "dialogs",
+        show=False,
+        help="In the region picker: next region",
+    ),
+    ActionSpec(
+        "region.up",
+        "up",
+        "move(-1)",
+        "Up",
+        "dialogs",
+        show=False,
+        help="In the region picker: previous region",
+    ),
+    ActionSpec(
+        "view.close",
+        "escape,q",
+        "close",
+        "Close",
+        "views",
+        help="Close the view (audit log, lifecycle, policy, results, backfill results, error log, this screen)",
+    ),
+    ActionSpec("view.down", "j", "move(1)", "Down", "views", show=False, help="Next row (arrows work too)"),
+    ActionSpec("view.up", "k", "move(-1)", "Up", "views", show=False, help="Previous row (arrows work too)"),
+    ActionSpec(
+        "errors.copy", "c", "copy", "Copy details", "errors", help="Copy the highlighted error's details"
+    ),
+    ActionSpec("errors.close", "exclamation_mark", "close", "Close", "errors", help="! again closes the log"),
+    ActionSpec("help.close", "question_mark", "close", "Close", "help", help="? again closes this screen"),
 )
+
+SCOPES: dict[str, str] = {
+    "app": "Everywhere",
+    "manage": "Managing ECR",
+    "table": "In a list pane",
+    "filter": "While filtering",
+    "registries": "In the Registries pane",
+    "inspector": "In the inspector",
+    "inspector_tabs": "Inspector tabs",
+    "copy": "In the copy dialog",
+    "jobs": "In the jobs panel",
+    "replication": "Replication view",
+    "reviews": "Reviews",
+    "dialogs": "Dialogs",
+    "views": "Views and logs",
+    "errors": "Error log",
+    "help": "This screen",
+}
+"""Where a scope's keys apply, as the ``?`` screen titles its groups (in this order); short, since a title sits in
+the narrow Keys column."""
 
 
 def actions_for(scope: str) -> tuple[ActionSpec, ...]:
@@ -371,8 +618,14 @@ def actions_for(scope: str) -> tuple[ActionSpec, ...]:
 
 
 def bindings_for(scope: str) -> list[Binding]:
-    """The Textual bindings of one scope, for a widget's ``BINDINGS``."""
-    return [spec.binding() for spec in actions_for(scope)]
+    """The Textual bindings of one scope, for a widget's ``BINDINGS`` (a widget's own keys are not bound)."""
+    return [spec.binding() for spec in actions_for(scope) if not spec.widget]
+
+
+def bindings_of(*ids: str) -> list[BindingType]:
+    """The Textual bindings of the actions named, for a screen that has a few keys of several scopes."""
+    specs = {spec.id: spec for spec in ACTIONS}
+    return [specs[name].binding() for name in ids]
 
 
 BINDING_LAYERS: tuple[tuple[str, ...], ...] = (
@@ -383,21 +636,34 @@ BINDING_LAYERS: tuple[tuple[str, ...], ...] = (
     ("jobs",),
     ("copy",),
     ("replication",),
+    ("filter",),
+    ("inspector_tabs",),
+    ("reviews",),
+    ("dialogs",),
+    ("views",),
+    ("views", "errors"),
+    ("views", "help"),
 )
 """Scopes whose bindings are live together (the App's own, then one per widget or screen that has focus). A key
-bound twice within one layer does only one of the two things; across layers the focused widget's wins, by design."""
+bound twice within one layer does only one of the two things; across layers the focused widget's wins, by design.
+A widget's own keys (``ActionSpec.widget``) are left out: the focused widget has them first, whatever is remapped."""
 
 
 def keymap_problems(keymap: Mapping[str, str]) -> list[str]:
     """What is wrong with a user's ``[keymap]``: ids no action has, and keys it makes two live actions share."""
-    known = {spec.id for spec in ACTIONS}
+    known = {spec.id for spec in ACTIONS if not spec.widget}
+    fixed = {spec.id: spec.widget for spec in ACTIONS if spec.widget}
     problems = [
-        f"'{name}' is not a binding id (the ids are on the ? screen)" for name in keymap if name not in known
+        f"'{name}' is Textual's {fixed[name]} key and cannot be remapped"
+        if name in fixed
+        else f"'{name}' is not a binding id (the ids are on the ? screen)"
+        for name in keymap
+        if name not in known
     ]
     for layer in BINDING_LAYERS:
         owners: dict[str, list[str]] = {}
         for spec in ACTIONS:
-            if spec.scope in layer:
+            if spec.scope in layer and not spec.widget:
                 for key in keymap.get(spec.id, spec.keys).split(","):
                     if key.strip():
                         owners.setdefault(key.strip(), []).append(spec.id)

@@ -241,7 +241,8 @@ class TestChanges:
         assert "now ARCHIVED" in archived.stdout
         again = ecrtui(env, "archive", f"{name}:cold", "--yes")
         assert again.returncode == 0
-        assert "skipped" in again.stdout
+        assert again.stdout.startswith("nothing changed: ")  # one line: what, and why
+        assert again.stdout.rstrip().endswith(": already archived")
         restored = ecrtui(env, "restore", f"{name}:cold", "--json")
         assert restored.returncode == 0, restored.stderr
         assert json.loads(restored.stdout)["outcomes"][0]["results"][0]["message"] == "now ACTIVATING"

@@ -265,6 +265,15 @@ class TestViews:
         assert snap_compare(make_app(), terminal_size=(130, 40), run_before=steps)
 
     def test_audit_log(self, snap_compare: Snap, make_app: MakeApp, tmp_path: Path) -> None:
+        """Every column on screen at 120x36: the long ones cut with an ellipsis, whole in the detail."""
+        self.audit_log_at(SIZE, snap_compare, make_app, tmp_path)
+
+    def test_audit_log_at_80_columns(self, snap_compare: Snap, make_app: MakeApp, tmp_path: Path) -> None:
+        """Every column still on screen at 80x24, narrower, cut with an ellipsis."""
+        self.audit_log_at((80, 24), snap_compare, make_app, tmp_path)
+
+    @staticmethod
+    def audit_log_at(size: tuple[int, int], snap_compare: Snap, make_app: MakeApp, tmp_path: Path) -> None:
         log = AuditLog(tmp_path / "audit.jsonl")
         rows = [
             ("tag", "web/api:stable", "ok", "image sha256:" + "1" * 64),
@@ -283,7 +292,7 @@ class TestViews:
             press("H"),
             shown(AuditLogScreen, lambda screen: screen.entries),
         )
-        assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+        assert snap_compare(app, terminal_size=size, run_before=steps)
 
     def test_scan_findings_in_the_inspector(self, snap_compare: Snap, make_app: MakeApp) -> None:
         """Enhanced findings of a data/etl image: severity, fix and exploit availability."""

@@ -145,6 +145,14 @@ class TestReplicationView:
 
         assert snap_compare(make_app(), terminal_size=WIDE, run_before=run_before)
 
+    def test_view_at_80_columns(self, snap_compare: Snap, make_app: MakeApp) -> None:
+        """The same at 80x24: the rule's long note cut with an ellipsis, every column on screen."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await view_shown(pilot)
+
+        assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
     def test_view_with_backfills(self, snap_compare: Snap, make_app: MakeApp) -> None:
         """Backfills in each state, newest first, with progress; the cursor on a running one whose failures are
         explained under the table (and Stop backfill applies)."""

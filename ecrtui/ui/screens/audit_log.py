@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ecrtui.manage.audit import AuditEntry, AuditLog
+from ecrtui.ui.actions import bindings_of
+from ecrtui.ui.fitted_columns import fill_fitted
 from ecrtui.ui.screens.dialog import Dialog
 from ecrtui.ui.screens.plan_review import short_target
 
@@ -22,6 +24,8 @@ __all__ = ["AUDIT_LIMIT", "AuditLogScreen"]
 AUDIT_LIMIT = 1000
 """Entries the screen shows (the newest); ``ecrtui audit --all`` prints every one."""
 COLUMNS = ("Time (UTC)", "Profile", "Registry", "Action", "Target", "Result")
+MINIMUM_WIDTHS = (19, 5, 6, 6, 6, 6)
+"""Below these a column is not cut (the time never is); every column shows at 80x24, the detail says it all."""
 
 
 def entry_detail(entry: AuditEntry) -> str:
@@ -36,14 +40,22 @@ def entry_detail(entry: AuditEntry) -> str:
     return "\n".join(lines)
 
 
+def entry_cells(entry: AuditEntry) -> tuple[str, ...]:
+    """One entry's row, before fitting."""
+    return (
+        f"{entry.time:%Y-%m-%d %H:%M:%S}",
+        entry.profile or "-",
+        f"{entry.account}/{entry.region}",
+        entry.action,
+        short_target(entry.target),
+        entry.result,
+    )
+
+
 class AuditLogScreen(Dialog[None]):
     """A table of the latest entries, newest first; the highlighted one in full below it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="audit.close"),
-        Binding("j", "move(1)", show=False),
-        Binding("k", "move(-1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("view.close", "view.down", "view.up")
 
     class _Read(Message):
         def __init__(self, entries: list[AuditEntry]) -> None:
@@ -76,6 +88,16 @@ class AuditLogScreen(Dialog[None]):
         self.table.add_columns(*COLUMNS)
         self._read()
 
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Every column in the table's width, long cells cut with ``…`` (the detail below shows them whole)."""
+        rows = [
+            (str(index), list(map(Text, entry_cells(entry)))) for index, entry in enumerate(self._entries)
+        ]
+        fill_fitted(self.table, COLUMNS, rows, MINIMUM_WIDTHS)  # Text: a result is never read as markup
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _read(self) -> None:
         self.post_message(self._Read(list(reversed(self._log.read(AUDIT_LIMIT)))))
@@ -84,16 +106,8 @@ class AuditLogScreen(Dialog[None]):
     def _shown(self, message: _Read) -> None:
         self._entries = message.entries
         table = self.table
-        for index, entry in enumerate(self._entries):
-            cells = (
-                f"{entry.time:%Y-%m-%d %H:%M:%S}",
-                entry.profile or "-",
-                f"{entry.account}/{entry.region}",
-                entry.action,
-                short_target(entry.target),
-                entry.result,
-            )
-            table.add_row(*map(Text, cells), key=str(index))  # Text: a result is never read as markup
+        self._fit()
+        self.call_after_refresh(self._fit)  # again once the table has its width, if it had none yet
         status = self.query_one("#audit-status", Static)
         if not self._entries:
             status.update("No changes recorded yet.")

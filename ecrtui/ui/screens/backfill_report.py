@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from ecrtui.ecr.replication import BackfillReport, ReplicationBackfill, explain_failure
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.format import count, exact_time
 from ecrtui.ui.replication_text import backfill_counts, backfill_started, status_style
 from ecrtui.ui.widgets.inspector.row_table import RowTable
@@ -51,7 +53,7 @@ class BackfillReportScreen(ModalScreen[None]):
     """Facts about the backfill, then a table of results; ``esc`` closes."""
 
     CSS_PATH = "replication.tcss"
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="backfill_report.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("view.close")
 
     def __init__(self, backfill: ReplicationBackfill, clock: Callable[[], datetime]) -> None:
         super().__init__()
@@ -59,6 +61,10 @@ class BackfillReportScreen(ModalScreen[None]):
         self._clock = clock
         self.report: BackfillReport | None = None
         """The results shown (None while they load)."""
+
+    def action_close(self) -> None:
+        """Back to the replication view."""
+        self.dismiss(None)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="backfill-report-body") as body:

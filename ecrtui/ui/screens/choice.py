@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.screens.dialog import Dialog
 
 __all__ = ["ChoiceScreen"]
@@ -18,11 +19,7 @@ __all__ = ["ChoiceScreen"]
 class ChoiceScreen(Dialog[str | None]):
     """Answers the chosen value, or ``None``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
-        Binding("j", "move(1)", show=False),
-        Binding("k", "move(-1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel", "view.down", "view.up")
 
     def __init__(self, title: str, values: Sequence[str]) -> None:
         super().__init__()

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from ecrtui.ui.actions import bindings_of
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """``y`` confirms, ``n``/``esc`` cancels; the default focus is on Cancel so ``enter`` is safe."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("review.confirm", "review.cancel")
 
     def __init__(self, title: str, message: str, confirm_label: str = "Yes") -> None:
         super().__init__()
@@ -37,6 +38,10 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm-yes")
 
-    def action_answer(self, answer: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(answer)
+    def action_confirm(self) -> None:
+        """``y``: yes."""
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """``n`` or ``esc``: no."""
+        self.dismiss(False)

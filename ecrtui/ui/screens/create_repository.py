@@ -11,12 +11,13 @@ from typing import ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from ecrtui.ecr.errors import InvalidInput
 from ecrtui.manage import RepositorySpec
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.manage_input import parse_resource_tags, repository_name_problem
 from ecrtui.ui.screens.dialog import Dialog
 from ecrtui.ui.widgets.mutability_fields import MutabilityFields
@@ -32,7 +33,7 @@ ENCRYPTIONS: tuple[tuple[str, Literal["AES256", "KMS"]], ...] = (
 class CreateRepositoryScreen(Dialog[RepositorySpec | None]):
     """Answers the repository to create, or ``None``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="create.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body", id="create-body") as body:

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.error_report import ErrorEntry
 
 
 class ErrorLogScreen(ModalScreen[None]):
     """A list of errors and the details of the highlighted one; ``c`` copies them (OSC 52)."""
 
-    BINDINGS = [
-        Binding("escape,q,exclamation_mark", "close", "Close", id="errors.close"),
-        Binding("c", "copy", "Copy details", id="errors.copy"),
-        Binding("j", "move(1)", show=False),
-        Binding("k", "move(-1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of(
+        "view.close", "errors.close", "errors.copy", "view.down", "view.up"
+    )
 
     def __init__(self, entries: Sequence[ErrorEntry]) -> None:
         super().__init__()

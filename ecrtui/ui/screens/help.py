@@ -1,28 +1,19 @@
-"""The ``?`` screen: every action of the registry, grouped by scope, with the keys bound right now."""
+"""The ``?`` screen: every key of the registry (dialogs' and tabs' too), grouped by where it applies, with the keys
+bound right now."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ecrtui.ui.actions import ACTIONS, ActionSpec
-
-SCOPE_TITLES = {
-    "app": "Everywhere",
-    "manage": "Managing ECR",
-    "table": "In a list pane",
-    "registries": "In the Registries pane",
-    "copy": "In the copy dialog",
-    "jobs": "In the jobs panel",
-    "inspector": "In the inspector",
-    "replication": "In the replication view",
-}
+from ecrtui.ui.actions import ACTIONS, SCOPES, ActionSpec, bindings_of
 
 
 def keys_for(spec: ActionSpec, keymap: Mapping[str, str]) -> list[str]:
@@ -34,11 +25,7 @@ def keys_for(spec: ActionSpec, keymap: Mapping[str, str]) -> list[str]:
 class HelpScreen(ModalScreen[None]):
     """A scrollable key table; ``esc``, ``q`` or ``?`` closes it."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
-        Binding("j,down", "scroll('down')", show=False),
-        Binding("k,up", "scroll('up')", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("view.close", "help.close", "view.down", "view.up")
 
     def __init__(self, keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
@@ -56,8 +43,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Action", no_wrap=True)
         table.add_column("What it does")
         table.add_column("Id", style="dim", no_wrap=True)
-        for scope in dict.fromkeys(spec.scope for spec in ACTIONS):
-            table.add_row(f"[b]{SCOPE_TITLES.get(scope, scope)}[/b]", "", "", "")
+        for scope in dict.fromkeys([*SCOPES, *(spec.scope for spec in ACTIONS)]):
+            table.add_row(f"[b]{SCOPES.get(scope, scope)}[/b]", "", "", "")
             for spec in ACTIONS:
                 if spec.scope != scope:
                     continue
@@ -68,10 +55,14 @@ class HelpScreen(ModalScreen[None]):
             table.add_row("", "", "", "")
         return table
 
-    def action_scroll(self, direction: str) -> None:
+    def action_move(self, step: int) -> None:
         """Scroll the key table with j/k as well as arrows."""
         body = self.query_one("#help-body", VerticalScroll)
-        if direction == "down":
+        if step > 0:
             body.scroll_down(animate=False)
         else:
             body.scroll_up(animate=False)
+
+    def action_close(self) -> None:
+        """Back to where ``?`` was pressed."""
+        self.dismiss(None)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from ecrtui.ecr.errors import EcrError
 from ecrtui.ecr.lifecycle import LifecyclePreview, LifecycleRule, PreviewResult, parse_lifecycle_policy
 from ecrtui.ecr.refs import short_digest
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.format import relative_time
 from ecrtui.ui.messages import EcrFailed
@@ -64,11 +65,7 @@ def action_text(result: PreviewResult) -> str:
 class LifecycleScreen(Dialog[None]):
     """Rules above, the highlighted rule's images below (``tab`` moves between the tables)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="lifecycle.close"),
-        Binding("j", "move(1)", show=False),
-        Binding("k", "move(-1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("view.close", "view.down", "view.up")
 
     class _Policy(Message):
         def __init__(self, rules: tuple[LifecycleRule, ...] | None) -> None:

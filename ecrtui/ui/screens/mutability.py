@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Select
 
 from ecrtui.ecr.mutability import TagMutability, TagRules
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.screens.dialog import Dialog
 from ecrtui.ui.widgets.mutability_fields import MutabilityFields
 
@@ -23,7 +24,7 @@ __all__ = ["MutabilityScreen"]
 class MutabilityScreen(Dialog[tuple[TagMutability, tuple[str, ...]] | None]):
     """Answers the new setting and filters, or ``None``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="mutability.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel")
 
     def __init__(self, repository: Repository) -> None:
         super().__init__()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.screens.dialog import Dialog
 from ecrtui.ui.screens.plan_review import short_target
 
@@ -45,7 +46,7 @@ def outcome_text(outcome: Outcome) -> Content:
 class OutcomeScreen(Dialog[None]):
     """The results of one executed plan; ``esc`` or ``enter`` closes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="outcome.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("view.close")
 
     def __init__(self, outcome: Outcome) -> None:
         super().__init__()

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Static
 
 from ecrtui.ecr.refs import short_digest
 from ecrtui.manage.repository_plans import DeleteRepositoryPlan
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
@@ -65,10 +66,7 @@ def plan_text(plan: Plan) -> Content:
 class PlanReviewScreen(Dialog["Plan | None"]):
     """Shows a plan; answers it (or its forced variant) when confirmed, ``None`` otherwise."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "cancel", "Cancel", id="review.cancel"),
-        Binding("y", "confirm", "Confirm", id="review.confirm"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("review.cancel", "review.confirm")
 
     def __init__(self, plan: Plan) -> None:
         super().__init__()

@@ -7,23 +7,22 @@ name that is not one of them is refused with a message, and the screen stays ope
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ecrtui.ui.actions import bindings_of
+
 
 class RegionPickerScreen(ModalScreen[str | None]):
     """Type to narrow the list, ``enter`` picks, ``esc`` cancels (returns ``None``)."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="region.cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel", "region.down", "region.up")
 
     def __init__(self, current: str | None, regions: Sequence[str]) -> None:
         super().__init__()

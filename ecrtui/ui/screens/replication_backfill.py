@@ -9,15 +9,17 @@ progress says so here, and ECR's own refusal is what the job reports if it is st
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ecrtui.ecr.replication import ReplicationBackfill, ReplicationConfiguration, ReplicationDestination
+from ecrtui.ui.actions import bindings_of
 
 __all__ = ["BackfillStartScreen", "backfill_plan"]
 
@@ -58,7 +60,7 @@ class BackfillStartScreen(ModalScreen[ReplicationDestination | None]):
     """The rules' destinations; the highlighted one's plan below them."""
 
     CSS_PATH = "replication.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="replication_backfill.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel")
 
     def __init__(
         self,

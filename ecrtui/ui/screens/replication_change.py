@@ -9,13 +9,16 @@ it, ``n``/``esc`` cancels; the focus starts on Cancel so ``enter`` is safe.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from ecrtui.ui.actions import bindings_of
 
 __all__ = ["ReplicationChangeScreen", "diff_text"]
 
@@ -37,10 +40,7 @@ class ReplicationChangeScreen(ModalScreen[bool]):
     """The diff and the notes of one edit; answers ``True`` only on an explicit yes."""
 
     CSS_PATH = "replication.tcss"
-    BINDINGS = [
-        Binding("y", "answer(True)", "Send", id="replication_change.yes"),
-        Binding("n,escape", "answer(False)", "Cancel", id="replication_change.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("review.confirm", "review.cancel")
 
     def __init__(self, title: str, diff: Sequence[str], notes: Sequence[str], where: str) -> None:
         """``where``: the registry the rules belong to (``111111111111 (us-east-1)``)."""
@@ -77,6 +77,10 @@ class ReplicationChangeScreen(ModalScreen[bool]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "replication-change-yes")
 
-    def action_answer(self, answer: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(answer)
+    def action_confirm(self) -> None:
+        """``y``: yes."""
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        """``n`` or ``esc``: no."""
+        self.dismiss(False)

@@ -8,12 +8,15 @@ confirm. ``enter`` submits, ``esc`` cancels (``None``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from ecrtui.ui.actions import bindings_of
 
 __all__ = ["ReplicationInputScreen"]
 
@@ -22,7 +25,7 @@ class ReplicationInputScreen(ModalScreen[str | None]):
     """One line of input with an explanation above it and the reason for a refusal below it."""
 
     CSS_PATH = "replication.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="replication_input.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel")
 
     def __init__(
         self, title: str, explanation: str, placeholder: str, check: Callable[[str], str | None]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Static
 from ecrtui.ecr.registry_policy import ReplicationGrant
 from ecrtui.ecr.replication import ReplicationBackfill, ReplicationConfiguration
 from ecrtui.ui.actions import bindings_for
+from ecrtui.ui.fitted_columns import fill_fitted
 from ecrtui.ui.replication_text import (
     RuleLine,
     backfill_counts,
@@ -53,6 +54,8 @@ class ReplicationOverview:
 
 
 _RULE_COLUMNS = ("Rule", "What", "Value", "Note")
+_RULE_MINIMUM_WIDTHS = (4, 13, 16, 10)
+"""Value and Note give way on a narrow terminal, cut with ``…`` (the line under the table says it all)."""
 _BACKFILL_COLUMNS = ("Destination", "Status", "Started", "Progress")
 _KINDS = {"filter": "filter", "every": "filter", "destination": "→ destination", "deletions": "deletions"}
 
@@ -195,23 +198,34 @@ class ReplicationScreen(ModalScreen[None]):
             self.rules_table.focus()
         self._on_change()
 
-    def _fill_rules(self, overview: ReplicationOverview) -> None:
-        table = self.rules_table
-        kept = self.rule_line.key if self.rule_line is not None else None
-        self._lines = rule_lines(overview.config, self._names)
-        table.clear()
+    def on_resize(self, _event: events.Resize) -> None:
+        if self._lines:
+            self.call_after_refresh(self._fit_rules)
+
+    def _fit_rules(self) -> None:
+        """The rules' rows, every column in the table's width (long values and notes cut with ``…``)."""
+        rows = []
         previous_rule = -1
         for line in self._lines:
             number = str(line.rule + 1) if line.rule != previous_rule else ""
             previous_rule = line.rule
             dim = "dim" if line.kind == "deletions" and line.value == "not replicated" else ""
-            table.add_row(
+            cells = (
                 Text(number, style="bold"),
                 Text(_KINDS[line.kind], style="dim" if line.kind != "destination" else ""),
                 Text(line.value, style=dim),
                 Text(line.note, style="italic dim"),
-                key=line.key,
             )
+            rows.append((line.key, cells))
+        fill_fitted(self.rules_table, _RULE_COLUMNS, rows, _RULE_MINIMUM_WIDTHS)
+
+    def _fill_rules(self, overview: ReplicationOverview) -> None:
+        table = self.rules_table
+        kept = self.rule_line.key if self.rule_line is not None else None
+        self._lines = rule_lines(overview.config, self._names)
+        self._fit_rules()
+        if self._lines:
+            self.call_after_refresh(self._fit_rules)  # again once the table has its width, if it had none yet
         table.display = bool(self._lines)
         keys = [line.key for line in self._lines]
         if kept in keys:

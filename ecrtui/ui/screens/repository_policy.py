@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.error_report import one_line
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.screens.dialog import Dialog
@@ -35,7 +36,7 @@ class PolicySource(Protocol):
 class RepositoryPolicyScreen(Dialog[None]):
     """The policy document of one repository, or why there is none."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="policy.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("view.close")
 
     class _Loaded(Message):
         def __init__(self, text: str | None) -> None:

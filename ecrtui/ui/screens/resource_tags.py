@@ -7,11 +7,12 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static, TextArea
 
 from ecrtui.ecr.errors import InvalidInput
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.manage_input import parse_resource_tags, resource_tags_text
 from ecrtui.ui.screens.dialog import Dialog
 
@@ -21,7 +22,7 @@ __all__ = ["ResourceTagsScreen"]
 class ResourceTagsScreen(Dialog[dict[str, str] | None]):
     """Answers every tag the repository should have (removed keys are the ones left out), or ``None``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="resource-tags.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel")
 
     def __init__(self, repository_name: str, current: Mapping[str, str]) -> None:
         super().__init__()

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from ecrtui.manage.plan import image_label
+from ecrtui.ui.actions import bindings_of
 from ecrtui.ui.manage_input import tag_problem
 from ecrtui.ui.screens.dialog import Dialog
 
@@ -24,7 +25,7 @@ class TagPromptScreen(Dialog[str | None]):
     """Answers a valid tag (``enter``), or ``None`` (``esc``); what happens to a tag that moves is said next,
     in the review."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="tag.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_of("dialog.cancel")
 
     def __init__(self, repository_name: str, image: ImageSummary) -> None:
         super().__init__()
