@@ -188,23 +188,24 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
 
     @property
     def panes_ready(self) -> bool:
-        """The list panes and the inspector are mounted (they load just after the first frame)."""
-        return self._panes_ready
+        """The list panes and the inspector are mounted (they load just after the first frame) and not yet being
+        taken down (a late worker message during shutdown must not look for them)."""
+        return self._panes_ready and self.is_running
 
     @property
     def repository(self) -> Repository | None:
         """The repository shown in the Images pane."""
-        return self.images.repository if self._panes_ready else None
+        return self.images.repository if self.panes_ready else None
 
     @property
     def image(self) -> ImageSummary | None:
         """The highlighted image (what ``y`` copies and the inspector shows)."""
-        return self.images.highlighted if self._panes_ready else None
+        return self.images.highlighted if self.panes_ready else None
 
     @property
     def panes(self) -> list[Widget]:
         """Tab order: Registries, Repositories, Images, Inspector."""
-        if not self._panes_ready:
+        if not self.panes_ready:
             return [self.registries]
         return [self.registries, self.repositories, self.images, self.inspector]
 
@@ -332,7 +333,7 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
         """``r``: reload what the focused pane shows, bypassing the cache."""
         index = self.pane_focus.index()
         registry, service = self.sessions.registry, self.sessions.current
-        if registry is None or not self._panes_ready:
+        if registry is None or not self.panes_ready:
             return
         if service is None:
             self.sessions.open(registry)
@@ -361,12 +362,12 @@ class EcrTuiApp(FeatureKeys, AsksBeforeQuitting, SavesScreenshots, UnhandledErro
 
     def action_next_tab(self) -> None:
         """``]``: next inspector tab."""
-        if self._panes_ready:
+        if self.panes_ready:
             self.inspector.next_tab()
 
     def action_previous_tab(self) -> None:
         """``[``: previous inspector tab."""
-        if self._panes_ready:
+        if self.panes_ready:
             self.inspector.previous_tab()
 
     def action_switch_region(self) -> None:
