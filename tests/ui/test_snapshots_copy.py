@@ -34,7 +34,7 @@ from ecrtui.sandbox.profiles import DEV_PROFILE, PROD_PROFILE
 from ecrtui.ui.app import EcrTuiApp
 from ecrtui.ui.screens.copy_dialog import CopyDialog
 from ecrtui.ui.widgets.jobs_panel import JobsPanel
-from tests.ui.test_snapshots import WIDE, showing, until
+from tests.ui.test_snapshots import SMALL, WIDE, showing, until
 
 MakeApp = Callable[..., EcrTuiApp]
 Snap = Callable[..., bool]
@@ -151,6 +151,25 @@ class TestCopying:
             terminal_size=WIDE,
             run_before=dialog_for(seed.IMMUTABLE_REPOSITORY, "debian-bookworm-20260513", "alpine-3.20.3"),
         )
+
+    def test_copy_dialog_compact_at_80x24_with_copy_focused(
+        self, snap_compare: Snap, make_app: MakeApp
+    ) -> None:
+        """80x24, ``c`` on the index web/gateway:v2.1.0, then tab to Copy: the compact layout (no blank lines,
+        the full width), its platforms, ECR's replication offered, the whole plan, and Copy drawn focused."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await dialog_for(seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG)(pilot)
+            dialog = pilot.app.screen
+            for _ in range(10):
+                if dialog.focused is not None and dialog.focused.id == "copy-start":
+                    break
+                await pilot.press("tab")
+            assert dialog.focused is not None
+            assert dialog.focused.id == "copy-start"
+            await pilot.pause()
+
+        assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
 
     def test_jobs_panel_running_finished_failed(self, snap_compare: Snap, make_app: MakeApp) -> None:
         """``J``: a running copy (bar, 2.0/6.0 MB, 1.0 MB/s, ETA 0:04, two blobs in flight), a failed one with its
