@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ecrtui.copy.permissions import caller_account, refusal
 from ecrtui.copy.plan import ManifestRole, short_digest
+from ecrtui.copy.reachability import EndpointUnreachable, ReachBudget, reached
 from ecrtui.copy.request import CopyRequest, Side
 from ecrtui.ecr.descriptors import REFERENCE_DIGEST_ANNOTATION
 from ecrtui.ecr.errors import AccessDenied, Cancelled, EcrError, NotFound
@@ -60,6 +61,8 @@ def _check(cancel: threading.Event | None) -> None:
 
 
 def _what(error: EcrError, side: Side) -> str:
+    if isinstance(error, EndpointUnreachable):
+        return str(error)  # names the registry and says the copy stopped
     if isinstance(error, AccessDenied):
         account = caller_account(side)
         if account is not None and account != side.registry_id:  # another account's: its policy decides
@@ -68,12 +71,19 @@ def _what(error: EcrError, side: Side) -> str:
     return f"cannot read {side.uri}: {error}"
 
 
-def read_source(request: CopyRequest, *, cancel: threading.Event | None = None) -> SourceImage:
-    """Read the source image named by the request; failures become problems, not exceptions."""
+def read_source(
+    request: CopyRequest, *, cancel: threading.Event | None = None, reach: ReachBudget | None = None
+) -> SourceImage:
+    """Read the source image named by the request; failures become problems, not exceptions. ``reach``: the
+    job's budget for an endpoint that does not answer (its first read is the one that meets a dead source)."""
     src = request.source
     fallback_warnings: tuple[str, ...] = ()
     try:
-        [summary] = src.service.describe_images(src.repository, [request.reference], src.registry_id)[:1]
+        [summary] = reached(
+            reach,
+            src,
+            lambda: src.service.describe_images(src.repository, [request.reference], src.registry_id),
+        )[:1]
     except NotFound:
         return SourceImage(None, None, problems=(f"source image {request.source_label} not found",))
     except AccessDenied as error:
