@@ -17,7 +17,7 @@ from ecrtui.copy.permissions import caller_account, refusal
 from ecrtui.copy.plan import ManifestRole, short_digest
 from ecrtui.copy.reachability import EndpointUnreachable, ReachBudget, reached
 from ecrtui.copy.request import CopyRequest, Side
-from ecrtui.ecr.descriptors import REFERENCE_DIGEST_ANNOTATION
+from ecrtui.ecr.descriptors import REFERENCE_DIGEST_ANNOTATION, Descriptor
 from ecrtui.ecr.errors import AccessDenied, Cancelled, EcrError, NotFound
 from ecrtui.ecr.manifests import ImageIndex, ImageManifest, Manifest, Schema1Manifest, parse_manifest
 from ecrtui.ecr.mediatypes import LEGACY_REFERRER_SUFFIXES, legacy_referrer_tags
@@ -228,13 +228,23 @@ def _read_children(
             )
             continue
         role = ManifestRole.ATTESTATION if entry.is_attestation else ManifestRole.CHILD
-        label = (
-            "attestation" if entry.is_attestation else (str(entry.platform) if entry.platform else "child")
-        )
+        label = _attestation_label(entry, entries) if entry.is_attestation else _platform_label(entry)
         children.append(SourceManifest(entry.digest, found, role, label, verify_digest=_verifiable(found)))
     if len(set(digests)) != len(entries):
         warnings.append("the index lists the same child twice")
     return top, children
+
+
+def _platform_label(entry: Descriptor) -> str:
+    return str(entry.platform) if entry.platform else "child"
+
+
+def _attestation_label(entry: Descriptor, entries: list[Descriptor]) -> str:
+    """``linux/arm64 attestation``: BuildKit's attestations are all ``unknown/unknown``; the platform of the image
+    each one describes (its reference annotation) tells them apart in the plan and in the jobs panel."""
+    described = entry.annotations.get(REFERENCE_DIGEST_ANNOTATION)
+    image = next((e for e in entries if e.digest == described and not e.is_attestation), None)
+    return f"{_platform_label(image)} attestation" if image is not None else "attestation"
 
 
 def _filtered_index(top: SourceManifest, index: ImageIndex, keep: set[str]) -> SourceManifest:
