@@ -7,29 +7,14 @@ command runs (connection refused). DEST is a full URI, so nothing calls the dest
 
 from __future__ import annotations
 
-import configparser
 from pathlib import Path
 from typing import Any
 
 from ecrtui.sandbox import seed
 from tests.cli.cli_run import cli_env, ecrtui
+from tests.far_profile import with_far_profile
 
 PROD_URI = "222222222222.dkr.ecr.eu-west-1.amazonaws.com"
-
-
-def with_far_profile(source: Any, far: Any, into: Path) -> dict[str, str]:
-    """The source sandbox's profiles plus ``far``: the other sandbox's demo-prod (its endpoint, its keys)."""
-    into.mkdir()
-    for name, section in (("config", "profile demo-prod"), ("credentials", "demo-prod")):
-        mine = configparser.ConfigParser()
-        mine.read(source.profiles_dir / name)
-        theirs = configparser.ConfigParser()
-        theirs.read(far.profiles_dir / name)
-        far_name = "profile far" if name == "config" else "far"
-        mine[far_name] = dict(theirs[section])
-        with (into / name).open("w", encoding="utf-8") as handle:
-            mine.write(handle)
-    return {"AWS_CONFIG_FILE": str(into / "config"), "AWS_SHARED_CREDENTIALS_FILE": str(into / "credentials")}
 
 
 def test_a_dead_destination_stops_the_whole_batch_with_one_line(sandbox_factory: Any, tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from ecrtui.jobs.model import JobState
 from ecrtui.sandbox import seed
 from ecrtui.ui.app import EcrTuiApp
 from ecrtui.ui.widgets.registries_pane import entry_key
-from tests.cli.test_copy_cli_unreachable import with_far_profile
 from tests.conftest import SandboxProcess
+from tests.far_profile import with_far_profile
 from tests.ui.app_steps import WaitFor, asynctest
 from tests.ui.conftest import fixed_clock
 from tests.ui.copy_steps import SIZE, highlight, open_dialog, panel_of
