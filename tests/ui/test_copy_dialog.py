@@ -11,8 +11,9 @@ from ecrtui.sandbox import seed
 from ecrtui.ui.copy_preview import Route
 from ecrtui.ui.format import human_size
 from ecrtui.ui.screens.copy_dialog import CopyDialog
+from tests.conftest import SandboxProcess
 from tests.ui.app_steps import MakeApp, WaitFor, asynctest
-from tests.ui.copy_steps import SIZE, dialog_of, highlight, open_dialog, plan_text
+from tests.ui.copy_steps import SIZE, app_on, dialog_of, highlight, open_dialog, plan_text
 
 DEV_HOST = "111111111111.dkr.ecr.us-east-1.amazonaws.com"
 PROD_HOST = "222222222222.dkr.ecr.eu-west-1.amazonaws.com"
@@ -286,11 +287,12 @@ def _plan_in_view(dialog: CopyDialog) -> bool:
 
 @asynctest
 async def test_at_80x24_tab_reaches_a_visible_copy_button_with_the_plan_in_view(
-    make_app: MakeApp, wait_for: WaitFor
+    rw_sandbox: SandboxProcess, wait_for: WaitFor
 ) -> None:
     """The tester's 80x24 terminal: the dialog goes compact, the whole plan of an index (platforms, the ECR
-    replication choice) is on screen without scrolling, and tab walks the fields to a Copy that is drawn."""
-    app = make_app()
+    replication choice) is on screen without scrolling, and tab walks the fields to a Copy that is drawn; enter
+    on it starts the copy (on this module's own sandbox: the shared demo one is never written)."""
+    app = app_on(rw_sandbox)
     async with app.run_test(size=(80, 24)) as pilot:
         await highlight(pilot, wait_for, seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG)
         dialog = await open_dialog(pilot, wait_for)
