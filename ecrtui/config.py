@@ -73,6 +73,9 @@ class Settings(BaseModel):
     first; about 30 MB per 100,000 images). 0 keeps no image listing once you leave it."""
     read_only: bool = False
     """Refuse every change to ECR (the header shows a READ-ONLY badge)."""
+    copy_unreachable_seconds: float = Field(default=60.0, ge=0)
+    """How long one copy job (every image of a batch together) keeps calling an endpoint that does not answer
+    before it stops with one line saying so."""
 
 
 def default_config_path() -> Path:
@@ -83,9 +86,10 @@ def default_config_path() -> Path:
 
 
 def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
-    """Scalar settings from ``ECRTUI_THEME``, ``ECRTUI_CACHE_TTL``, ``ECRTUI_CACHE_IMAGES``, ``ECRTUI_READ_ONLY``."""
+    """Scalar settings from ``ECRTUI_THEME``, ``ECRTUI_CACHE_TTL``, ``ECRTUI_CACHE_IMAGES``, ``ECRTUI_READ_ONLY``,
+    ``ECRTUI_COPY_UNREACHABLE_SECONDS``."""
     values: dict[str, Any] = {}
-    for field in ("theme", "cache_ttl", "cache_images", "read_only"):
+    for field in ("theme", "cache_ttl", "cache_images", "read_only", "copy_unreachable_seconds"):
         raw = env.get(ENV_PREFIX + field.upper())
         if raw is None or raw == "":
             continue

@@ -30,7 +30,8 @@ from ecrtui.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from ecrtui.copy import BatchResult, CopyEngine, CopyPlan, CopyRequest
+    from ecrtui.copy import BatchResult, CopyEngine, CopyFailed, CopyPlan, CopyRequest
+    from ecrtui.copy.reachability import ReachBudget
     from ecrtui.ecr.refs import ImageRef
     from ecrtui.ecr.service import EcrService
 
@@ -169,6 +170,7 @@ def _copy(args: argparse.Namespace) -> int:
     if args.jobs < 1 or args.jobs > 32:
         raise CommandError("--jobs must be between 1 and 32", EXIT_USAGE)
     from ecrtui.copy import CopyEngine
+    from ecrtui.copy.blob_transfer import TransferSettings
     from ecrtui.copy.memory import keep_large_buffers_off_the_heap
     from ecrtui.ecr.errors import Cancelled
     from ecrtui.ecr.refs import parse_image_query, parse_reference
@@ -185,12 +187,22 @@ def _copy(args: argparse.Namespace) -> int:
             "Read-only mode: a copy writes to the destination (--dry-run shows the plan)", EXIT_FAILED
         )
     cancel = threading.Event()
-    with CopyEngine(jobs=args.jobs) as engine:
+    transfer = TransferSettings(unreachable_seconds=settings_from(args).copy_unreachable_seconds)
+    with CopyEngine(jobs=args.jobs, settings=transfer) as engine:
+        reach = engine.reach_budget()  # one deadline for a dead endpoint, however many images
         try:
             with interrupt_sets(cancel):
-                plans = [engine.plan(request, cancel=cancel) for request in _requests(args, src, dst)]
+                plans = [
+                    engine.plan(request, cancel=cancel, reach=reach) for request in _requests(args, src, dst)
+                ]
         except Cancelled:
             raise CommandError("cancelled while planning; nothing was written", EXIT_INTERRUPTED) from None
+        if reach.stopped is not None and not args.dry_run:
+            from ecrtui.manage.audit import AuditLog
+            from ecrtui.manage.copy_audit import record_copies
+
+            record_copies(AuditLog(), plans, ())
+            raise CommandError(f"{reach.stopped}; nothing was written", EXIT_FAILED)
         if args.platform:
             _require_indexes(plans)
         if args.dry_run:
@@ -204,7 +216,7 @@ def _copy(args: argparse.Namespace) -> int:
 
             record_copies(AuditLog(), plans, ())  # a refusal is recorded, as the other changing commands do
             _refused(plans[0])
-        return _execute(args, engine, plans)
+        return _execute(args, engine, plans, reach)
 
 
 def _require_indexes(plans: list[CopyPlan]) -> None:
@@ -269,7 +281,7 @@ def _plan_json(plan: CopyPlan) -> dict[str, Any]:
     }
 
 
-def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]) -> int:
+def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan], reach: ReachBudget) -> int:
     from ecrtui.cli.job_progress import job_display
     from ecrtui.copy import CopyFailed
     from ecrtui.jobs.model import JobBoard, JobKind, JobOutcome, JobState
@@ -279,7 +291,7 @@ def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]
     log = AuditLog()
 
     def work(report: Any, cancel: threading.Event) -> JobOutcome:
-        result = execute_audited(engine, plans, log, on_progress=report, cancel=cancel)
+        result = execute_audited(engine, plans, log, on_progress=report, cancel=cancel, reach=reach)
         return JobOutcome(summary=f"{len(result.copies)} copied", result=result)
 
     board = JobBoard()
@@ -294,7 +306,7 @@ def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]
     if error is not None:
         if not isinstance(error, CopyFailed):
             raise error
-        for line in error.failures:
+        for line in _failure_lines(error, reach):
             print(f"ecrtui copy: {line}", file=sys.stderr)
         result = error.result
         code = EXIT_FAILED
@@ -333,6 +345,19 @@ def _execute(args: argparse.Namespace, engine: CopyEngine, plans: list[CopyPlan]
                 f"{totals['manifests_put']} manifest(s) put, {totals['referrers_copied']} referrer(s) copied"
             )
     return code
+
+
+def _failure_lines(failed: CopyFailed, reach: ReachBudget) -> list[str]:
+    """Each reason once: when the job gave up on an endpoint, every image it stopped says the same line."""
+    lines = list(dict.fromkeys(failed.failures))
+    stopped = reach.stopped
+    if stopped is None:
+        return lines
+    not_copied = len(failed.failures)
+    return [
+        f"{stopped}; {not_copied} of {not_copied + len(failed.result.copies)} image(s) not copied",
+        *(line for line in lines if str(stopped) not in line),
+    ]
 
 
 def batch_totals(plans: list[CopyPlan], result: BatchResult) -> dict[str, int]:

@@ -5,8 +5,8 @@ destination and decides every step (``CopyPlan``: blobs to upload or skip, manif
 or refuse, referrers); ``CopyEngine.execute(plan, on_progress=..., cancel=...)`` carries it out, reporting
 ``ecrtui.jobs.events`` and stopping cleanly when the event is set. Modules: ``request`` (what to copy), ``source``
 and ``destination`` (the reads), ``planner`` and ``plan``, ``blob_transfer`` (one blob, streamed and verified),
-``manifest_puts``, ``pacing`` (PutImage rate, backoff), ``progress`` (events), ``engine`` (pool, batches),
-``result``.
+``manifest_puts``, ``pacing`` (PutImage rate, backoff), ``reachability`` (one deadline per job for an endpoint
+that does not answer), ``progress`` (events), ``engine`` (pool, batches), ``result``.
 """
 
 from __future__ import annotations

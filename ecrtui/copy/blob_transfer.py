@@ -19,9 +19,11 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ecrtui.copy.pacing import Backoff, retrying, wait
 from ecrtui.copy.plan import BlobStep, short_digest
+from ecrtui.copy.reachability import UNREACHABLE_SECONDS, EndpointUnreachable, ReachBudget
 from ecrtui.copy.request import Side
 from ecrtui.ecr.errors import (
     AccessDenied,
@@ -67,6 +69,8 @@ class TransferSettings:
     restarts: int = 2
     """Whole-blob restarts after the destination lost an upload."""
     backoff: Backoff = field(default_factory=Backoff)
+    unreachable_seconds: float = UNREACHABLE_SECONDS
+    """How long a whole copy job keeps calling an endpoint that does not answer (``reachability``)."""
 
 
 class _Restart(Exception):
@@ -100,13 +104,18 @@ class BlobTransfer:
         report: Report,
         cancel: threading.Event,
         settings: TransferSettings | None = None,
+        reach: ReachBudget | None = None,
     ) -> None:
+        """``reach``: the job's budget for endpoints that do not answer (its own when the blob is the job)."""
         self.source = source
         self.destination = destination
         self.blob = blob
         self._report = report
         self._cancel = cancel
         self._settings = settings or TransferSettings()
+        budget = reach or ReachBudget(self._settings.unreachable_seconds)
+        self._src_reach = budget.side(source)
+        self._dst_reach = budget.side(destination)
         self._url: str | None = None
         self._refreshes = 0
 
@@ -130,6 +139,7 @@ class BlobTransfer:
             attempts=self._settings.attempts,
             backoff=self._settings.backoff,
             cancel=self._cancel,
+            reach=self._dst_reach,
         )
         part_size = part_size_for(self.blob.size, upload.part_size)
         parts: queue.Queue[_Part | _End | BaseException] = queue.Queue()
@@ -162,6 +172,7 @@ class BlobTransfer:
             attempts=self._settings.attempts,
             backoff=self._settings.backoff,
             cancel=self._cancel,
+            reach=self._src_reach,
         )
         return self._url
 
@@ -212,8 +223,15 @@ class BlobTransfer:
             if self._cancel.is_set() or stop.is_set():
                 raise Cancelled("The copy was cancelled")
             try:
-                data, known = self.source.service.download_range(
-                    url, self.blob.digest, start + len(received), end, cancel=stop
+                data, known = self._src_reach.call(
+                    partial(
+                        self.source.service.download_range,
+                        url,
+                        self.blob.digest,
+                        start + len(received),
+                        end,
+                        cancel=stop,
+                    )
                 )
             except IncompleteRange as broken:
                 received += broken.data
@@ -228,6 +246,8 @@ class BlobTransfer:
                     raise
                 url = self._fresh_url()
                 continue
+            except EndpointUnreachable:
+                raise
             except (Throttled, NetworkError):
                 failures += 1
                 if failures >= self._settings.attempts:
@@ -301,6 +321,7 @@ class BlobTransfer:
                 attempts=self._settings.attempts,
                 backoff=self._settings.backoff,
                 cancel=self._cancel,
+                reach=self._dst_reach,
             )
         except NotFound as lost:
             if lost.code == "UploadNotFoundException":
@@ -324,8 +345,15 @@ class BlobTransfer:
             first = part.offset + sent
             chunk = data if sent == 0 else data[sent:]
             try:
-                last = dst.service.upload_layer_part(
-                    dst.repository, upload.upload_id, first, chunk, dst.registry_id
+                last = self._dst_reach.call(
+                    partial(
+                        dst.service.upload_layer_part,
+                        dst.repository,
+                        upload.upload_id,
+                        first,
+                        chunk,
+                        dst.registry_id,
+                    )
                 )
             except PartRejected as rejected:
                 # e.g. a retried request whose first attempt had landed: trust what the destination holds
@@ -339,6 +367,8 @@ class BlobTransfer:
             except NotFound as lost:
                 if lost.code == "UploadNotFoundException":
                     raise _Restart(lost) from None
+                raise
+            except EndpointUnreachable:
                 raise
             except (Throttled, NetworkError):
                 failures += 1

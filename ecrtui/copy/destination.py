@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ecrtui.copy.permissions import caller_account, refusal
+from ecrtui.copy.reachability import EndpointUnreachable, ReachBudget, reached
 from ecrtui.copy.request import Side
 from ecrtui.ecr.errors import AccessDenied, EcrError, NotFound
 from ecrtui.ecr.models import Repository
@@ -33,10 +34,13 @@ def tag_is_immutable(repository: Repository, tag: str) -> bool:
     return mode == "IMMUTABLE"
 
 
-def read_repository(side: Side) -> tuple[Repository | None, str | None]:
-    """The repository, or None when it does not exist; the second value is a problem (access denied, ...)."""
+def read_repository(side: Side, reach: ReachBudget | None = None) -> tuple[Repository | None, str | None]:
+    """The repository, or None when it does not exist; the second value is a problem (access denied, ...).
+    ``reach``: the job's budget for an endpoint that does not answer (this is the first call to the destination)."""
     try:
-        return side.service.get_repository(side.repository, side.registry_id), None
+        return reached(
+            reach, side, lambda: side.service.get_repository(side.repository, side.registry_id)
+        ), None
     except NotFound:
         return None, None
     except AccessDenied as error:
@@ -47,6 +51,8 @@ def read_repository(side: Side) -> tuple[Repository | None, str | None]:
             f"access denied reading {side.uri}: {error} (the destination profile needs "
             "ecr:DescribeRepositories, ecr:DescribeImages, ecr:BatchCheckLayerAvailability and the push actions)"
         )
+    except EndpointUnreachable as error:
+        return None, str(error)
     except EcrError as error:
         return None, f"cannot read {side.uri}: {error}"
 

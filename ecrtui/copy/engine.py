@@ -23,6 +23,7 @@ from ecrtui.copy.pacing import Pacer, retrying
 from ecrtui.copy.plan import BlobAction, BlobStep, CopyPlan, ManifestStep, NewRepository
 from ecrtui.copy.planner import plan_copy
 from ecrtui.copy.progress import CopyProgress, blob_key
+from ecrtui.copy.reachability import ReachBudget
 from ecrtui.copy.request import CopyRequest, Side
 from ecrtui.copy.result import BatchResult, CopyFailed, CopyRefused, CopyResult
 from ecrtui.ecr.errors import Cancelled, Conflict, EcrError, translate
@@ -70,9 +71,16 @@ class CopyEngine:
 
     # -- planning -------------------------------------------------------------------------------------------
 
-    def plan(self, request: CopyRequest, *, cancel: threading.Event | None = None) -> CopyPlan:
-        """Reads only: see ``plan_copy``."""
-        return plan_copy(request, cancel=cancel)
+    def plan(
+        self, request: CopyRequest, *, cancel: threading.Event | None = None, reach: ReachBudget | None = None
+    ) -> CopyPlan:
+        """Reads only: see ``plan_copy``. ``reach``: the job's budget (``reach_budget``) when planning a batch."""
+        return plan_copy(request, cancel=cancel, reach=reach)
+
+    def reach_budget(self) -> ReachBudget:
+        """A new job's deadline for endpoints that do not answer: share it between the job's planning and its
+        ``execute_batch``, so a dead endpoint fails the whole batch in about the time one image would."""
+        return ReachBudget(self.settings.unreachable_seconds, clock=self._clock)
 
     # -- executing ------------------------------------------------------------------------------------------
 
@@ -98,13 +106,15 @@ class CopyEngine:
         *,
         on_progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        reach: ReachBudget | None = None,
     ) -> BatchResult:
         """Carry out many plans sharing the engine's job limit; the copies that can go ahead do.
 
         ``CopyFailed`` (with the copies that succeeded) when any failed or was refused; ``Cancelled`` when
-        cancelled.
+        cancelled. ``reach``: the job's deadline for endpoints that do not answer (a new one when not given).
         """
         cancel = cancel or threading.Event()
+        reach = reach or self.reach_budget()
         started = self._clock()
         progress = CopyProgress(on_progress, plans)
         progress.start()
@@ -112,9 +122,9 @@ class CopyEngine:
         for number, plan in enumerate(plans):
             if not plan.ok:
                 errors[number] = CopyRefused(plan.problems)
-        created = self._create_repositories(plans, errors, cancel)
+        created = self._create_repositories(plans, errors, cancel, reach)
         progress.phase("blobs")
-        owned, failed_blobs, sent = self._transfer_blobs(plans, errors, progress, cancel)
+        owned, failed_blobs, sent = self._transfer_blobs(plans, errors, progress, cancel, reach)
         if cancel.is_set():
             uploaded = sum(1 for n in sent.values() if n is not None)
             raise Cancelled(
@@ -130,10 +140,11 @@ class CopyEngine:
                 pacer=self._pacer,
                 progress=progress,
                 cancel=cancel,
-                upload_missing=lambda p, step: self._upload_missing(p, step, progress, cancel),
+                upload_missing=lambda p, step: self._upload_missing(p, step, progress, cancel, reach),
                 attempts=self.settings.attempts,
                 backoff=self.settings.backoff,
                 failed_blobs=frozenset(failed_blobs.get(number, ())),
+                reach=reach.side(plan.request.destination),
             )
             try:
                 counts[number] = puts.run()
@@ -179,7 +190,11 @@ class CopyEngine:
     # -- phases ---------------------------------------------------------------------------------------------
 
     def _create_repositories(
-        self, plans: Sequence[CopyPlan], errors: dict[int, EcrError], cancel: threading.Event
+        self,
+        plans: Sequence[CopyPlan],
+        errors: dict[int, EcrError],
+        cancel: threading.Event,
+        reach: ReachBudget,
     ) -> set[int]:
         created: set[int] = set()
         done: dict[tuple[tuple[str, str, str], str], EcrError | None] = {}
@@ -190,14 +205,16 @@ class CopyEngine:
             dst = plan.request.destination
             key = (dst.key, dst.repository)
             if key not in done:
-                done[key] = self._create_repository(dst, new, cancel)
+                done[key] = self._create_repository(dst, new, cancel, reach)
                 if done[key] is None:
                     created.add(number)
             if done[key] is not None:
                 errors[number] = done[key]  # type: ignore[assignment]
         return created
 
-    def _create_repository(self, dst: Side, new: NewRepository, cancel: threading.Event) -> EcrError | None:
+    def _create_repository(
+        self, dst: Side, new: NewRepository, cancel: threading.Event, reach: ReachBudget
+    ) -> EcrError | None:
         try:
             retrying(
                 lambda: dst.service.create_repository(
@@ -210,6 +227,7 @@ class CopyEngine:
                 attempts=self.settings.attempts,
                 backoff=self.settings.backoff,
                 cancel=cancel,
+                reach=reach.side(dst),
             )
         except Conflict as error:
             if error.code != "RepositoryAlreadyExistsException":  # made meanwhile: fine
@@ -224,6 +242,7 @@ class CopyEngine:
         errors: dict[int, EcrError],
         progress: CopyProgress,
         cancel: threading.Event,
+        reach: ReachBudget,
     ) -> tuple[dict[int, list[_BlobKey]], dict[int, set[str]], dict[_BlobKey, int | None]]:
         """Every blob to upload, through the pool; returns which copy owns which transfer, the failed blobs of
         each copy (optional ones only: a required one fails the copy), and the bytes each transfer sent."""
@@ -232,7 +251,7 @@ class CopyEngine:
             if number in errors:
                 continue
             for blob in plan.uploads:
-                future, mine = self._blob_future(plan, blob, progress, cancel)
+                future, mine = self._blob_future(plan, blob, progress, cancel, reach)
                 waiting.append((number, blob, self._key(plan, blob), future, mine))
         owned: dict[int, list[_BlobKey]] = {}
         failed: dict[int, set[str]] = {}
@@ -242,7 +261,7 @@ class CopyEngine:
                 count = future.result()
             except Cancelled:
                 if not cancel.is_set():  # another job's cancel stopped a shared transfer: do it ourselves
-                    retry, mine = self._blob_future(plans[number], blob, progress, cancel, force=True)
+                    retry, mine = self._blob_future(plans[number], blob, progress, cancel, reach, force=True)
                     try:
                         count = retry.result()
                     except EcrError as error:
@@ -282,6 +301,7 @@ class CopyEngine:
         blob: BlobStep,
         progress: CopyProgress,
         cancel: threading.Event,
+        reach: ReachBudget,
         *,
         force: bool = False,
     ) -> tuple[Future[int], bool]:
@@ -291,7 +311,7 @@ class CopyEngine:
             running = self._inflight.get(key)
             if running is not None and not force:
                 return running, False
-            future = self._pool.submit(self._transfer, plan, blob, progress, cancel)
+            future = self._pool.submit(self._transfer, plan, blob, progress, cancel, reach)
             self._inflight[key] = future
         future.add_done_callback(lambda done: self._forget(key, done))
         return future, True
@@ -302,7 +322,12 @@ class CopyEngine:
                 del self._inflight[key]
 
     def _transfer(
-        self, plan: CopyPlan, blob: BlobStep, progress: CopyProgress, cancel: threading.Event
+        self,
+        plan: CopyPlan,
+        blob: BlobStep,
+        progress: CopyProgress,
+        cancel: threading.Event,
+        reach: ReachBudget,
     ) -> int:
         key = blob_key(plan, blob)
         request = plan.request
@@ -318,6 +343,7 @@ class CopyEngine:
                 report=report,
                 cancel=cancel,
                 settings=self.settings,
+                reach=reach,
             ).run()
         except Cancelled:
             progress.item(key, ItemState.CANCELLED, 0)
@@ -330,15 +356,22 @@ class CopyEngine:
         return count
 
     def _upload_missing(
-        self, plan: CopyPlan, step: ManifestStep, progress: CopyProgress, cancel: threading.Event
+        self,
+        plan: CopyPlan,
+        step: ManifestStep,
+        progress: CopyProgress,
+        cancel: threading.Event,
+        reach: ReachBudget,
     ) -> None:
         """After ``LayersNotFoundException``: upload whichever of the manifest's blobs the destination lacks."""
         dst = plan.request.destination
-        availability = dst.service.check_layers(dst.repository, step.blobs, dst.registry_id)
+        availability = reach.side(dst).call(
+            lambda: dst.service.check_layers(dst.repository, step.blobs, dst.registry_id)
+        )
         known = {b.digest: b for b in plan.blobs}
         for digest, state in availability.items():
             if state.available:
                 continue
             blob = known.get(digest) or BlobStep(digest, None, "", "blob", BlobAction.UPLOAD)
-            future, _ = self._blob_future(plan, blob, progress, cancel, force=True)
+            future, _ = self._blob_future(plan, blob, progress, cancel, reach, force=True)
             future.result()

@@ -18,6 +18,7 @@ from typing import NoReturn
 from ecrtui.copy.pacing import Backoff, Pacer, retrying
 from ecrtui.copy.plan import CopyPlan, ManifestRole, ManifestStep, TagStep, short_digest
 from ecrtui.copy.progress import CopyProgress, manifest_key
+from ecrtui.copy.reachability import Endpoint
 from ecrtui.ecr.errors import Cancelled, Conflict, EcrError, NotFound
 from ecrtui.jobs.events import ItemState
 
@@ -49,7 +50,9 @@ class ManifestPuts:
         attempts: int,
         backoff: Backoff,
         failed_blobs: frozenset[str] = frozenset(),
+        reach: Endpoint | None = None,
     ) -> None:
+        """``reach``: the job's budget for the destination's endpoint, when it does not answer."""
         self.plan = plan
         self._limiter = pacer.put_image(plan.request.destination.key)
         self._progress = progress
@@ -58,6 +61,7 @@ class ManifestPuts:
         self._attempts = attempts
         self._failed_blobs = failed_blobs
         self._backoff = backoff
+        self._reach = reach
 
     def run(self) -> PutCounts:
         counts = PutCounts()
@@ -174,7 +178,13 @@ class ManifestPuts:
 
         while True:
             try:
-                return retrying(call, attempts=self._attempts, backoff=self._backoff, cancel=self._cancel)
+                return retrying(
+                    call,
+                    attempts=self._attempts,
+                    backoff=self._backoff,
+                    cancel=self._cancel,
+                    reach=self._reach,
+                )
             except NotFound as missing:
                 if missing.code != "LayersNotFoundException" or retried_missing:
                     raise

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from ecrtui.copy.reachability import Endpoint, EndpointUnreachable
 from ecrtui.ecr.errors import Cancelled, EcrError, NetworkError, Throttled
 
 __all__ = ["PUT_IMAGE_RATE", "Backoff", "Pacer", "RateLimiter", "retrying", "wait"]
@@ -59,13 +60,17 @@ def retrying(
     backoff: Backoff,
     cancel: threading.Event | None = None,
     retry_on: tuple[type[EcrError], ...] = RETRYABLE,
+    reach: Endpoint | None = None,
 ) -> T:
-    """``call()``, retried up to ``attempts`` times in all on ``retry_on`` failures, with backoff between."""
+    """``call()``, retried up to ``attempts`` times in all on ``retry_on`` failures, with backoff between; with
+    ``reach``, no longer than the job's budget for an endpoint that does not answer (``EndpointUnreachable``)."""
     for attempt in range(attempts):
         if cancel is not None and cancel.is_set():
             raise Cancelled("The copy was cancelled")
         try:
-            return call()
+            return call() if reach is None else reach.call(call)
+        except EndpointUnreachable:
+            raise
         except retry_on:
             if attempt + 1 >= attempts:
                 raise

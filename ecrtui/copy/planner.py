@@ -26,6 +26,7 @@ from ecrtui.copy.plan import (
     TagStep,
     short_digest,
 )
+from ecrtui.copy.reachability import EndpointUnreachable, ReachBudget
 from ecrtui.copy.request import CopyRequest
 from ecrtui.copy.source import SourceImage, SourceManifest, read_source
 from ecrtui.ecr.descriptors import Descriptor
@@ -107,17 +108,25 @@ def _new_repository(request: CopyRequest, warnings: list[str]) -> NewRepository:
     )
 
 
-def plan_copy(request: CopyRequest, *, cancel: threading.Event | None = None) -> CopyPlan:
+def plan_copy(
+    request: CopyRequest, *, cancel: threading.Event | None = None, reach: ReachBudget | None = None
+) -> CopyPlan:
     """Read the source and the destination and decide every step; never writes, never raises ``EcrError``
-    for what it finds (that is what ``problems`` are for), except ``Cancelled`` when ``cancel`` is set."""
-    source = read_source(request, cancel=cancel)
+    for what it finds (that is what ``problems`` are for), except ``Cancelled`` when ``cancel`` is set.
+
+    ``reach``: the batch's budget for an endpoint that does not answer; once it gave up on the source's or the
+    destination's endpoint, the plan is refused at once, without a call."""
+    stopped = _given_up(request, reach)
+    if stopped is not None:
+        return _refused(request, SourceImage(None, None, problems=(str(stopped),)))
+    source = read_source(request, cancel=cancel, reach=reach)
     if source.top is None or source.summary is None or source.problems:
         return _refused(request, source)
     problems = list(source.problems)
     warnings = list(source.warnings)
     notes: list[str] = []
     dst = request.destination
-    repository, problem = read_repository(dst)
+    repository, problem = read_repository(dst, reach)
     if problem:
         problems.append(problem)
     new_repository = None
@@ -219,6 +228,17 @@ def plan_copy(request: CopyRequest, *, cancel: threading.Event | None = None) ->
         warnings=tuple(warnings),
         notes=tuple(notes),
     )
+
+
+def _given_up(request: CopyRequest, reach: ReachBudget | None) -> EndpointUnreachable | None:
+    if reach is None:
+        return None
+    for side in (request.source, request.destination):
+        try:
+            reach.side(side).check()
+        except EndpointUnreachable as stopped:
+            return stopped
+    return None
 
 
 def _refused(request: CopyRequest, source: SourceImage) -> CopyPlan:

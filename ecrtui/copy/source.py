@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from ecrtui.copy.permissions import caller_account, refusal
 from ecrtui.copy.plan import ManifestRole, short_digest
+from ecrtui.copy.reachability import EndpointUnreachable, ReachBudget, reached
 from ecrtui.copy.request import CopyRequest, Side
-from ecrtui.ecr.descriptors import REFERENCE_DIGEST_ANNOTATION
+from ecrtui.ecr.descriptors import REFERENCE_DIGEST_ANNOTATION, Descriptor
 from ecrtui.ecr.errors import AccessDenied, Cancelled, EcrError, NotFound
 from ecrtui.ecr.manifests import ImageIndex, ImageManifest, Manifest, Schema1Manifest, parse_manifest
 from ecrtui.ecr.mediatypes import LEGACY_REFERRER_SUFFIXES, legacy_referrer_tags
@@ -60,6 +61,8 @@ def _check(cancel: threading.Event | None) -> None:
 
 
 def _what(error: EcrError, side: Side) -> str:
+    if isinstance(error, EndpointUnreachable):
+        return str(error)  # names the registry and says the copy stopped
     if isinstance(error, AccessDenied):
         account = caller_account(side)
         if account is not None and account != side.registry_id:  # another account's: its policy decides
@@ -68,12 +71,19 @@ def _what(error: EcrError, side: Side) -> str:
     return f"cannot read {side.uri}: {error}"
 
 
-def read_source(request: CopyRequest, *, cancel: threading.Event | None = None) -> SourceImage:
-    """Read the source image named by the request; failures become problems, not exceptions."""
+def read_source(
+    request: CopyRequest, *, cancel: threading.Event | None = None, reach: ReachBudget | None = None
+) -> SourceImage:
+    """Read the source image named by the request; failures become problems, not exceptions. ``reach``: the
+    job's budget for an endpoint that does not answer (its first read is the one that meets a dead source)."""
     src = request.source
     fallback_warnings: tuple[str, ...] = ()
     try:
-        [summary] = src.service.describe_images(src.repository, [request.reference], src.registry_id)[:1]
+        [summary] = reached(
+            reach,
+            src,
+            lambda: src.service.describe_images(src.repository, [request.reference], src.registry_id),
+        )[:1]
     except NotFound:
         return SourceImage(None, None, problems=(f"source image {request.source_label} not found",))
     except AccessDenied as error:
@@ -218,13 +228,23 @@ def _read_children(
             )
             continue
         role = ManifestRole.ATTESTATION if entry.is_attestation else ManifestRole.CHILD
-        label = (
-            "attestation" if entry.is_attestation else (str(entry.platform) if entry.platform else "child")
-        )
+        label = _attestation_label(entry, entries) if entry.is_attestation else _platform_label(entry)
         children.append(SourceManifest(entry.digest, found, role, label, verify_digest=_verifiable(found)))
     if len(set(digests)) != len(entries):
         warnings.append("the index lists the same child twice")
     return top, children
+
+
+def _platform_label(entry: Descriptor) -> str:
+    return str(entry.platform) if entry.platform else "child"
+
+
+def _attestation_label(entry: Descriptor, entries: list[Descriptor]) -> str:
+    """``linux/arm64 attestation``: BuildKit's attestations are all ``unknown/unknown``; the platform of the image
+    each one describes (its reference annotation) tells them apart in the plan and in the jobs panel."""
+    described = entry.annotations.get(REFERENCE_DIGEST_ANNOTATION)
+    image = next((e for e in entries if e.digest == described and not e.is_attestation), None)
+    return f"{_platform_label(image)} attestation" if image is not None else "attestation"
 
 
 def _filtered_index(top: SourceManifest, index: ImageIndex, keep: set[str]) -> SourceManifest:

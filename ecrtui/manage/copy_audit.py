@@ -17,6 +17,7 @@ from ecrtui.manage.audit import AuditLog, ChangeRecorder, utc_now
 
 if TYPE_CHECKING:
     from ecrtui.copy import BatchResult, CopyEngine, CopyPlan, CopyResult
+    from ecrtui.copy.reachability import ReachBudget
     from ecrtui.jobs.events import ProgressCallback
 
 __all__ = ["COPY_ACTION", "execute_audited", "record_copies"]
@@ -81,11 +82,12 @@ def execute_audited(
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     clock: Callable[[], datetime] = utc_now,
+    reach: ReachBudget | None = None,
 ) -> BatchResult:
     """``engine.execute_batch`` with one audit entry per copy, whatever the batch ends with (its errors raised
     unchanged)."""
     try:
-        result = engine.execute_batch(plans, on_progress=on_progress, cancel=cancel)
+        result = engine.execute_batch(plans, on_progress=on_progress, cancel=cancel, reach=reach)
     except CopyFailed as failed:
         record_copies(log, plans, failed.result.copies, failed.errors, clock=clock)
         raise

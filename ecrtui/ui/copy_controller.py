@@ -77,8 +77,10 @@ class CopyController(Controller):
         """The session's copy engine (made on first use, on the UI thread)."""
         if self._engine is None:
             from ecrtui.copy import CopyEngine
+            from ecrtui.copy.blob_transfer import TransferSettings
 
-            self._engine = CopyEngine()
+            unreachable = self.app.settings.copy_unreachable_seconds
+            self._engine = CopyEngine(settings=TransferSettings(unreachable_seconds=unreachable))
         return self._engine
 
     def check(self, method: str) -> bool | None:
@@ -165,6 +167,7 @@ class CopyController(Controller):
             registry_id = form.destination.registry_id or destination.service.account_id
             dst = Side(destination.service, registry_id, form.repository)
             platforms = tuple(PlatformSpec.parse(p) for p in form.platforms)
+            reach = engine.reach_budget()  # marked images: a dead endpoint stops the pass once, not per image
             plans = tuple(
                 engine.plan(
                     CopyRequest(
@@ -177,6 +180,7 @@ class CopyController(Controller):
                         create_repository=True,  # the dialog asks before a missing repository is created
                     ),
                     cancel=cancel,
+                    reach=reach,
                 )
                 for image in form.images
             )
@@ -288,6 +292,7 @@ def _copy_runner(engine: CopyEngine, plans: tuple[CopyPlan, ...], log: AuditLog)
     """A job carrying out the dialog's plans; a retry plans again first (only what is still missing moves).
     Every attempt appends one audit entry per copy (``manage.copy_audit``), as ``ecrtui copy`` does."""
     from ecrtui.copy import CopyFailed
+    from ecrtui.copy.reachability import EndpointUnreachable
     from ecrtui.manage.copy_audit import execute_audited
 
     attempts = 0
@@ -295,12 +300,23 @@ def _copy_runner(engine: CopyEngine, plans: tuple[CopyPlan, ...], log: AuditLog)
     def run(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
         nonlocal attempts
         attempts += 1
-        todo = plans if attempts == 1 else tuple(engine.plan(p.request, cancel=cancel) for p in plans)
+        reach = engine.reach_budget()  # one deadline for a dead endpoint, for the whole batch
+        todo = (
+            plans
+            if attempts == 1
+            else tuple(engine.plan(p.request, cancel=cancel, reach=reach) for p in plans)
+        )
         try:
-            batch = execute_audited(engine, todo, log, on_progress=report, cancel=cancel)
+            batch = execute_audited(engine, todo, log, on_progress=report, cancel=cancel, reach=reach)
         except CopyFailed as failed:
             if len(todo) == 1:
                 raise failed.errors[0] from None  # one copy: its own error, as ``engine.execute`` raises it
+            if reach.stopped is not None:  # every image it stopped says the same: say it once
+                not_copied = len(failed.failures)
+                raise EndpointUnreachable(
+                    f"{reach.stopped}; {not_copied} of {len(todo)} images not copied",
+                    operation=reach.stopped.operation,
+                ) from None
             raise
         if len(todo) == 1:
             result = batch.copies[0]

@@ -5,10 +5,16 @@ Pure (no Textual): each line is a list of ``(text, style)`` parts with theme-var
 assembles; tests read the text. Any kind of job is drawn the same way from what it reports: a copy counts bytes
 and shows its blobs, a backfill counts images and lists the images that failed, a replication counts
 destinations.
+
+An item's label is cut in the middle when it is too long, so both ends stay: the child or image it belongs to
+(first) and which blob it is (last). Below ``WIDE`` cells an item row has no bar of its own (the job's bar is
+above it) and its label takes that room. Why a job or an item failed is wrapped in full under the job the cursor
+is on (``expanded``) and cut to one line under the others, so the panel stays small with many failed jobs.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from ecrtui.jobs.events import ItemProgress, ItemState
@@ -27,6 +33,8 @@ RATE_WIDTH = 10
 ETA_WIDTH = 9
 STATE_WIDTH = 11
 MIN_TITLE_WIDTH = 16
+TAIL_WORDS = 3
+"""Words at the end of an item's label that say which blob it is (``layer 1/2 3f2a9c1d``)."""
 WIDE = 100
 """From this width the lines have rate and ETA columns."""
 
@@ -83,6 +91,40 @@ def _cell(text: str, width: int, *, right: bool = False) -> str:
     return text.rjust(width) if right else text.ljust(width)
 
 
+def _middle(text: str, width: int) -> str:
+    """``text`` in ``width`` cells, cut in the middle when too long: the last ``TAIL_WORDS`` words (which blob:
+    ``layer 1/2 3f2a9c1d``) stay whole when they take at most half, the start (which child) takes the rest."""
+    if len(text) <= width:
+        return text.ljust(width)
+    words = text.rsplit(" ", TAIL_WORDS)
+    tail = " " + " ".join(words[1:]) if len(words) > TAIL_WORDS else ""
+    if not tail or len(tail) > (width - 1) // 2:
+        tail = text[len(text) - (width - 1) // 2 :]
+    return text[: width - 1 - len(tail)] + "…" + tail
+
+
+def _said(
+    job_id: str, lead: Part, text: str, style: str, width: int, *, expanded: bool, tail: Part | None = None
+) -> list[JobLine]:
+    """A message under a job: wrapped in full under ``lead`` (indented below it) when ``expanded``, else one line
+    cut with ``…``; ``tail`` (a hint) ends the last line, or the one line."""
+    room = max(8, width - len(lead[0]))
+    extra = len(tail[0]) if tail is not None else 0
+    if not expanded:
+        parts: list[Part] = [lead, (_cell(text, max(1, room - extra)).rstrip(), style)]
+        return [JobLine(job_id, (*parts, *((tail,) if tail else ())))]
+    wrapped = textwrap.wrap(text, room, break_on_hyphens=False) or [""]  # keep eu-west-1, ARNs whole
+    indent = " " * len(lead[0])
+    lines = [JobLine(job_id, ((indent, "") if n else lead, (line, style))) for n, line in enumerate(wrapped)]
+    if tail is not None:
+        last = lines[-1]
+        if len(last.text) + extra <= width:
+            lines[-1] = JobLine(job_id, (*last.parts, tail))
+        else:
+            lines.append(JobLine(job_id, ((indent, ""), tail)))
+    return lines
+
+
 def _state(snapshot: JobSnapshot) -> str:
     if snapshot.state is JobState.RUNNING and snapshot.progress is not None:
         return snapshot.progress.phase
@@ -115,17 +157,22 @@ def _header(snapshot: JobSnapshot, widths: _Widths) -> JobLine:
     return JobLine(snapshot.id, tuple(parts), header=True)
 
 
+def _failed_item(job_id: str, item: ItemProgress, width: int, *, expanded: bool) -> list[JobLine]:
+    text = f"{item.label}: {item.detail or 'failed'}"
+    return _said(job_id, ("    ✗ ", "$text-error"), text, "$text-error", width, expanded=expanded)
+
+
 def _item(job_id: str, item: ItemProgress, unit: str, widths: _Widths) -> JobLine:
-    if item.state is ItemState.FAILED:
-        return JobLine(
-            job_id, (("    ✗ ", "$text-error"), (f"{item.label}: {item.detail or 'failed'}", "$text-error"))
-        )
     amount = format_amount(item.done, item.total, "bytes" if unit == "bytes" else "items")
     fraction = item.done / item.total if item.total else None
+    if widths.timing:
+        label: list[Part] = [(_middle(item.label, widths.title - 2) + " ", "$text-muted")]
+        label += bar(fraction, style="$primary")
+    else:  # narrow: the label takes the bar's room (the job's bar is just above)
+        label = [(_middle(item.label, widths.title - 2 + 1 + BAR_WIDTH), "$text-muted")]
     parts: list[Part] = [
         ("    ", ""),
-        (_cell(item.label, widths.title - 2) + " ", "$text-muted"),
-        *bar(fraction, style="$primary"),
+        *label,
         (" " + _cell(amount, AMOUNT_WIDTH, right=True), "$text-muted"),
     ]
     if widths.timing:
@@ -134,26 +181,28 @@ def _item(job_id: str, item: ItemProgress, unit: str, widths: _Widths) -> JobLin
     return JobLine(job_id, tuple(parts))
 
 
-def _ending(snapshot: JobSnapshot) -> JobLine | None:
-    """How a finished job ended: its summary, its first error, or a warning count."""
+def _ending(snapshot: JobSnapshot, width: int, *, expanded: bool) -> list[JobLine]:
+    """How a finished job ended: its summary, its error (in full when ``expanded``), or a warning count."""
     if snapshot.state is JobState.DONE and snapshot.summary:
         warnings = f" ({len(snapshot.warnings)} warnings)" if snapshot.warnings else ""
-        return JobLine(snapshot.id, (("    ", ""), (snapshot.summary + warnings, "$text-muted")))
+        return [JobLine(snapshot.id, (("    ", ""), (snapshot.summary + warnings, "$text-muted")))]
     if snapshot.state in (JobState.FAILED, JobState.CANCELLED):
         style = "$text-error" if snapshot.state is JobState.FAILED else "$text-warning"
         why = snapshot.error or snapshot.state.value
-        return JobLine(snapshot.id, (("    ", ""), (why, style), (" · r retries", "$text-muted")))
+        hint = (" · r retries", "$text-muted")
+        return _said(snapshot.id, ("    ", ""), why, style, width, expanded=expanded, tail=hint)
     if snapshot.state is JobState.RUNNING and snapshot.progress is not None and snapshot.progress.message:
-        return JobLine(snapshot.id, (("    ", ""), (snapshot.progress.message, "$text-muted")))
-    return None
+        return [JobLine(snapshot.id, (("    ", ""), (snapshot.progress.message, "$text-muted")))]
+    return []
 
 
-def job_lines(snapshots: list[JobSnapshot], width: int) -> list[JobLine]:
+def job_lines(snapshots: list[JobSnapshot], width: int, expanded: str | None = None) -> list[JobLine]:
     """Every job, newest first, each with its items in flight, failed items and how it ended, for a panel
-    ``width`` cells wide (rate and ETA from ``WIDE`` cells)."""
+    ``width`` cells wide (rate and ETA from ``WIDE`` cells); the reasons of job ``expanded`` wrap in full."""
     widths = _Widths.fit(width)
     lines: list[JobLine] = []
     for snapshot in reversed(snapshots):
+        full = snapshot.id == expanded
         lines.append(_header(snapshot, widths))
         unit = snapshot.progress.unit if snapshot.progress is not None else "bytes"
         moving = [i for i in snapshot.items if not i.state.is_final and i.state is not ItemState.PENDING]
@@ -166,7 +215,8 @@ def job_lines(snapshots: list[JobSnapshot], width: int) -> list[JobLine]:
                 )
             )
         failed = [i for i in snapshot.items if i.state is ItemState.FAILED]
-        lines += [_item(snapshot.id, item, unit, widths) for item in failed[:MAX_FAILED]]
+        for item in failed[:MAX_FAILED]:
+            lines += _failed_item(snapshot.id, item, width, expanded=full)
         if len(failed) > MAX_FAILED:
             lines.append(
                 JobLine(
@@ -174,7 +224,5 @@ def job_lines(snapshots: list[JobSnapshot], width: int) -> list[JobLine]:
                     (("    ", ""), (f"and {len(failed) - MAX_FAILED} more failed", "$text-error")),
                 )
             )
-        ending = _ending(snapshot)
-        if ending is not None:
-            lines.append(ending)
+        lines += _ending(snapshot, width, expanded=full)
     return lines

@@ -11,8 +11,9 @@ from ecrtui.sandbox import seed
 from ecrtui.ui.copy_preview import Route
 from ecrtui.ui.format import human_size
 from ecrtui.ui.screens.copy_dialog import CopyDialog
+from tests.conftest import SandboxProcess
 from tests.ui.app_steps import MakeApp, WaitFor, asynctest
-from tests.ui.copy_steps import SIZE, dialog_of, highlight, open_dialog, plan_text
+from tests.ui.copy_steps import SIZE, app_on, dialog_of, highlight, open_dialog, plan_text
 
 DEV_HOST = "111111111111.dkr.ecr.us-east-1.amazonaws.com"
 PROD_HOST = "222222222222.dkr.ecr.eu-west-1.amazonaws.com"
@@ -266,3 +267,86 @@ async def test_marked_images_sharing_layers_count_each_blob_once(
         uploads = {b.digest: b.size or 0 for plan in preview.plans for b in plan.uploads}
         assert sum(len(plan.uploads) for plan in preview.plans) > len(uploads), "the images share layers"
         assert f"Transfer {human_size(sum(uploads.values()))} in {len(uploads)} blobs" in plan_text(app)
+
+
+def _on_screen(dialog: CopyDialog, selector: str) -> bool:
+    """The widget is drawn where it is: the screen's topmost widget at its centre is the widget itself (or one of
+    its children), so it is neither clipped off nor scrolled out of view."""
+    widget = dialog.query_one(selector)
+    region = widget.region
+    if not region or not dialog.region.contains_region(region):
+        return False
+    found, _ = dialog.get_widget_at(*region.center)
+    return found is widget or widget in found.ancestors
+
+
+def _plan_in_view(dialog: CopyDialog) -> bool:
+    """Every line of the plan lies inside the scrolled form's window."""
+    return dialog.query_one("#copy-form").region.contains_region(dialog.query_one("#copy-plan").region)
+
+
+@asynctest
+async def test_at_80x24_tab_reaches_a_visible_copy_button_with_the_plan_in_view(
+    rw_sandbox: SandboxProcess, wait_for: WaitFor
+) -> None:
+    """The tester's 80x24 terminal: the dialog goes compact, the whole plan of an index (platforms, the ECR
+    replication choice) is on screen without scrolling, and tab walks the fields to a Copy that is drawn; enter
+    on it starts the copy (on this module's own sandbox: the shared demo one is never written)."""
+    app = app_on(rw_sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await highlight(pilot, wait_for, seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG)
+        dialog = await open_dialog(pilot, wait_for)
+        await wait_for(
+            pilot, lambda: dialog.query_one("#copy-route-row").display, "ECR's replication offered"
+        )
+        assert dialog.has_class("-short")
+        await wait_for(pilot, lambda: _plan_in_view(dialog), "the plan on screen")
+        start = dialog.query_one("#copy-start")
+        for _ in range(10):
+            if dialog.focused is start:
+                break
+            await pilot.press("tab")
+        assert dialog.focused is start, "tab never reached Copy"
+        await wait_for(pilot, lambda: _on_screen(dialog, "#copy-start"), "Copy drawn while focused")
+        assert _plan_in_view(dialog)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CopyDialog), "the copy started")
+        job = app.jobs.board.jobs()[0]
+        await wait_for(pilot, lambda: job.state.is_final, "the copy finished")
+
+
+@asynctest
+async def test_on_a_very_short_terminal_focus_scrolls_the_form_and_copy_brings_the_plan_into_view(
+    make_app: MakeApp, wait_for: WaitFor
+) -> None:
+    """At 80x16 the form cannot hold everything: each field tab reaches is scrolled into view, Copy stays drawn
+    below the form, and reaching it scrolls the plan (the form's end) into view; shift+tab back to the registry
+    scrolls up again."""
+    app = make_app()
+    async with app.run_test(size=(80, 16)) as pilot:
+        await highlight(pilot, wait_for, seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG)
+        dialog = await open_dialog(pilot, wait_for)
+        await wait_for(
+            pilot, lambda: dialog.query_one("#copy-route-row").display, "ECR's replication offered"
+        )
+        form = dialog.query_one("#copy-form")
+        await wait_for(pilot, lambda: form.max_scroll_y > 0, "the form taller than its window")
+        assert not _plan_in_view(dialog)
+        seen: list[str] = []
+        while dialog.focused is None or dialog.focused.id != "copy-start":
+            await pilot.press("tab")
+            focused = dialog.focused
+            assert focused is not None
+            assert focused.id is not None
+            seen.append(focused.id)
+            assert len(seen) < 10, f"tab never reached Copy: {seen}"
+            if focused is not form:
+                await wait_for(
+                    pilot, lambda f=focused.id: _on_screen(dialog, f"#{f}"), f"{focused.id} in view"
+                )
+        assert "copy-route" in seen, "tab skipped the fields"
+        await wait_for(pilot, lambda: _plan_in_view(dialog), "the plan scrolled into view with Copy focused")
+        assert _on_screen(dialog, "#copy-start")
+        while dialog.focused is None or dialog.focused.id != "copy-registry":
+            await pilot.press("shift+tab")
+        await wait_for(pilot, lambda: _on_screen(dialog, "#copy-registry"), "the registry scrolled back")

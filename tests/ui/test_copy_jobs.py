@@ -14,6 +14,7 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from ecrtui.copy import CopyEngine, CopyPlan, CopyRequest
+from ecrtui.copy.reachability import ReachBudget
 from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
 from ecrtui.jobs.model import JobKind, JobOutcome, JobState
 from ecrtui.sandbox import seed
@@ -375,9 +376,11 @@ class GatedEngine(CopyEngine):
         super().__init__()
         self.gate = threading.Event()
 
-    def plan(self, request: CopyRequest, *, cancel: threading.Event | None = None) -> CopyPlan:
+    def plan(
+        self, request: CopyRequest, *, cancel: threading.Event | None = None, reach: ReachBudget | None = None
+    ) -> CopyPlan:
         assert self.gate.wait(60), "the test never opened the gate"
-        return super().plan(request, cancel=cancel)
+        return super().plan(request, cancel=cancel, reach=reach)
 
 
 @asynctest

@@ -155,3 +155,57 @@ def test_the_quit_question_names_the_jobs_and_what_cancelling_does() -> None:
     assert "• backfill to eu-west-1 (222222222222) (queued)" in message
     assert "no manifest or tag is written" in message
     assert "StopReplicationBackfill" in message
+
+
+def failed_copy(board: JobBoard, reason: str, items: list[ItemProgress] | None = None) -> JobSnapshot:
+    def work(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        for item in items or []:
+            report(item)
+        raise AccessDenied(reason)
+
+    job = board.add(JobKind.COPY, "web/api:v1.4.1 → demo-prod web/api", work)
+    return job.run()
+
+
+def test_a_failed_jobs_reason_wraps_in_full_when_expanded_and_is_cut_to_one_line_otherwise() -> None:
+    reason = "access denied: " + " ".join(f"word{n}" for n in range(40))
+    blob = ItemProgress("b1", "linux/arm64/v8 layer 2/2 e944ce14", ItemState.FAILED, 0, 10, detail=reason)
+    snapshot = failed_copy(JobBoard(Clock()), reason, [blob])
+    for width in (76, 116):
+        full = job_lines([snapshot], width, expanded=snapshot.id)
+        assert all(len(line.text) <= width for line in full), [line.text for line in full]
+        texts = [line.text.strip() for line in full[1:]]
+        assert " ".join(texts).startswith(f"✗ linux/arm64/v8 layer 2/2 e944ce14: {reason}")
+        assert " ".join(texts).endswith(f"{reason} · r retries")
+        cut = job_lines([snapshot], width)
+        assert len(cut) == 3, "a header, the failed blob and the reason: one line each"
+        assert all(len(line.text) <= width for line in cut)
+        assert cut[2].text.endswith("… · r retries")
+
+
+def test_narrow_rows_in_flight_give_the_bar_to_the_label_and_cut_it_in_the_middle() -> None:
+    """Below ``WIDE`` an item row has no bar; a label still too long keeps both ends: which child, which blob."""
+    long_label = "v2.1.0: linux/arm64/v8 attestation layer 1/2 cb4699ae"
+    gate = threading.Event()
+
+    def work(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        report(ItemProgress("b1", long_label, ItemState.UPLOADING, 207, 415))
+        report(JobProgress("blobs", 207, 415, items_total=1))
+        gate.set()
+        return JobOutcome("done")
+
+    board = JobBoard(Clock())
+    seen: list[JobSnapshot] = []
+    board.subscribe(lambda s: seen.append(s) if s.items and s.state.value == "running" else None)
+    board.add(JobKind.COPY, "two images → demo-prod", work).run()
+    snapshot = next(s for s in seen if s.items and s.items[0].done == 207)
+    narrow = job_lines([snapshot], 76)[1].text
+    assert "━" not in narrow, "no bar of its own when narrow"
+    assert narrow.strip().startswith("v2.1.0: linux/arm64/v8…"), narrow
+    assert "… layer 1/2 cb4699ae 207/415 B" in " ".join(narrow.split()), narrow
+    assert len(narrow) <= 76
+    wide = job_lines([snapshot], 116)[1].text
+    assert "━" in wide
+    assert wide.strip().startswith("v2.1.0: linux/arm64/")
+    assert "… layer 1/2 cb4699ae ━" in wide, wide
+    assert long_label in job_lines([snapshot], 140)[1].text

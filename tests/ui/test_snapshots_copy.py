@@ -15,6 +15,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from ecrtui.copy import CopyEngine, CopyPlan, CopyRequest, Side
+from ecrtui.copy.progress import CopyProgress, blob_key
 from ecrtui.ecr.errors import AccessDenied
 from ecrtui.ecr.replication import (
     BackfillProgress,
@@ -26,15 +28,17 @@ from ecrtui.ecr.replication import (
     ReplicationStatus,
 )
 from ecrtui.ecr.replication_watch import backfill_progress
+from ecrtui.ecr.service import EcrService
 from ecrtui.jobs.events import ItemProgress, ItemState, JobProgress, ProgressCallback
 from ecrtui.jobs.model import JobKind, JobOutcome, JobState
 from ecrtui.jobs.replication_runners import ImageNotReplicated
 from ecrtui.sandbox import seed
 from ecrtui.sandbox.profiles import DEV_PROFILE, PROD_PROFILE
 from ecrtui.ui.app import EcrTuiApp
+from ecrtui.ui.job_lines import job_lines
 from ecrtui.ui.screens.copy_dialog import CopyDialog
 from ecrtui.ui.widgets.jobs_panel import JobsPanel
-from tests.ui.test_snapshots import WIDE, showing, until
+from tests.ui.test_snapshots import SMALL, WIDE, showing, until
 
 MakeApp = Callable[..., EcrTuiApp]
 Snap = Callable[..., bool]
@@ -152,6 +156,25 @@ class TestCopying:
             run_before=dialog_for(seed.IMMUTABLE_REPOSITORY, "debian-bookworm-20260513", "alpine-3.20.3"),
         )
 
+    def test_copy_dialog_compact_at_80x24_with_copy_focused(
+        self, snap_compare: Snap, make_app: MakeApp
+    ) -> None:
+        """80x24, ``c`` on the index web/gateway:v2.1.0, then tab to Copy: the compact layout (no blank lines,
+        the full width), its platforms, ECR's replication offered, the whole plan, and Copy drawn focused."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await dialog_for(seed.MULTIARCH_REPOSITORY, seed.MULTIARCH_TAG)(pilot)
+            dialog = pilot.app.screen
+            for _ in range(10):
+                if dialog.focused is not None and dialog.focused.id == "copy-start":
+                    break
+                await pilot.press("tab")
+            assert dialog.focused is not None
+            assert dialog.focused.id == "copy-start"
+            await pilot.pause()
+
+        assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
     def test_jobs_panel_running_finished_failed(self, snap_compare: Snap, make_app: MakeApp) -> None:
         """``J``: a running copy (bar, 2.0/6.0 MB, 1.0 MB/s, ETA 0:04, two blobs in flight), a failed one with its
         reason and ``r retries``, a finished one with its summary; newest first, the cursor on the running one."""
@@ -237,3 +260,148 @@ class TestReplicationJobs:
         """``J``: the backfill's bar counted in images (19 of 55, 2 failed with their code explained), a finished
         copy, and a replication watch that failed with the destination's failure code explained."""
         assert snap_compare(make_app(), terminal_size=WIDE, run_before=backfill_in_progress(FixedClock()))
+
+
+def gateway_plan(demo_sandbox: Any) -> CopyPlan:
+    """The real plan of web/gateway:v2.1.0 (an index: two platforms, an attestation for each) from demo-dev to
+    demo-prod: reads only, so the shared demo sandbox is not changed."""
+    dev = EcrService(session=demo_sandbox.session("demo-dev"))
+    prod = EcrService(session=demo_sandbox.session("demo-prod"))
+    request = CopyRequest(
+        Side(dev, DEV_PROFILE.account_id, seed.MULTIARCH_REPOSITORY),
+        seed.MULTIARCH_TAG,
+        Side(prod, PROD_PROFILE.account_id, seed.MULTIARCH_REPOSITORY),
+        tags=(seed.MULTIARCH_TAG,),
+        create_repository=True,
+    )
+    with CopyEngine() as engine:
+        plan = engine.plan(request)
+    assert plan.ok, plan.problems
+    return plan
+
+
+def index_copy_in_flight(plan: CopyPlan, clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
+    """A ``run_before``: the gateway copy running with its four attestation layers in flight (half sent each),
+    reported through the engine's own ``CopyProgress`` (the labels the engine gives), the panel focused. Checks
+    that no two rows in flight read alike on screen."""
+    attestation_layers = [b for b in plan.uploads if "attestation layer" in b.label]
+    assert len(attestation_layers) == 4, [b.label for b in plan.uploads]
+    reported = threading.Event()
+
+    def running(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+        progress = CopyProgress(report, [plan])
+        progress.start()
+        clock.now += 2
+        for blob in attestation_layers:
+            size = blob.size or 0
+            progress.item(blob_key(plan, blob), ItemState.UPLOADING, size // 2, size)
+        reported.set()
+        cancel.wait(60)  # the App cancels it when the test ends
+        raise AccessDenied("cancelled")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, EcrTuiApp)
+        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
+        app.jobs.board.clock = clock
+        app.jobs.start(JobKind.COPY, "web/gateway:v2.1.0 → demo-prod web/gateway", running)
+        await until(pilot, reported.is_set, "the copy's reports")
+        await pilot.press("J")
+        panel = app.query_one("#jobs", JobsPanel)
+        await until(
+            pilot,
+            lambda: (
+                panel.has_focus
+                and len(panel.shown) == 1
+                and sum(1 for i in panel.shown[0].items if i.state is ItemState.UPLOADING) == 4
+            ),
+            "the panel drawn with the four layers in flight",
+        )
+        await pilot.pause()
+        rows = [line.text for line in job_lines(panel.shown, panel.content_region.width)[1:5]]
+        assert all("uploading" in row for row in rows), rows
+        assert len(set(rows)) == 4, rows
+        labels = [row.strip().split("  ")[0] for row in rows]
+        assert len(set(labels)) == 4, f"two rows in flight read alike: {labels}"
+        for platform in ("linux/amd64", "linux/arm64/v8"):
+            assert sum(label.startswith(platform) for label in labels) == 2, labels
+        assert all(len(row) <= panel.content_region.width for row in rows), rows
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+LONG_REASON = (
+    "access denied: ecr:PutImage on platform/base in 222222222222 (eu-west-1): "
+    "arn:aws:iam::222222222222:role/ci-publisher is allowed it by no identity-based policy and not by the "
+    "repository policy"
+)
+
+
+def failed_with_a_long_reason(clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
+    """A ``run_before``: an older failed copy and a newer one whose reason is three lines long at 80 columns; the
+    cursor on the newer. Checks that its reason is on screen in full, every line within the panel."""
+
+    def failed(reason: str) -> Callable[[ProgressCallback, threading.Event], JobOutcome]:
+        def run(report: ProgressCallback, cancel: threading.Event) -> JobOutcome:
+            report(JobProgress("blobs", 0, 1_220_000, items_total=3))
+            raise AccessDenied(reason)
+
+        return run
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, EcrTuiApp)
+        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
+        app.jobs.board.clock = clock
+        older = app.jobs.start(JobKind.COPY, "web/api:v1.4.1 → demo-prod", failed(LONG_REASON))
+        await until(pilot, lambda: older.state.is_final, "the older copy failed")
+        newer = app.jobs.start(JobKind.COPY, "platform/base:python-3.12.10 → demo-prod", failed(LONG_REASON))
+        await until(pilot, lambda: newer.state.is_final, "the newer copy failed")
+        await pilot.press("J")
+        panel = app.query_one("#jobs", JobsPanel)
+        await until(
+            pilot,
+            lambda: panel.has_focus and len(panel.shown) == 2 and panel.selected is not None,
+            "the panel drawn with both",
+        )
+        assert panel.selected is not None
+        assert panel.selected.id == newer.id
+        await pilot.pause()
+        width = panel.content_region.width
+        shown = str(panel.render()).splitlines()
+        assert all(len(line) <= width for line in shown), shown
+        other = next(n for n, line in enumerate(shown) if line.startswith("✗ web/api"))
+        said = " ".join(line.strip() for line in shown[1:other])
+        assert said == f"{LONG_REASON} · r retries", shown
+        assert other > 2, "the reason takes more than one line"
+        assert shown[other + 1].endswith("… · r retries"), "the other job's reason is cut to one line"
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+class TestJobsPanelSmall:
+    """The jobs panel at 80x24: rows in flight that say which blob they are, reasons readable in full."""
+
+    def test_index_copy_rows_in_flight_name_their_platform_and_blob(
+        self, snap_compare: Snap, make_app: MakeApp, demo_sandbox: Any
+    ) -> None:
+        """``J`` during a copy of the index web/gateway:v2.1.0 with its four attestation layers moving: each row
+        names the platform its attestation describes, the layer and the blob's digest, cut in the middle if
+        needed; no bar per row at 80 columns (the job's bar is above)."""
+        plan = gateway_plan(demo_sandbox)
+        assert snap_compare(
+            make_app(), terminal_size=SMALL, run_before=index_copy_in_flight(plan, FixedClock())
+        )
+
+    def test_a_failed_jobs_reason_wraps_in_full_under_the_cursor(
+        self, snap_compare: Snap, make_app: MakeApp
+    ) -> None:
+        """``J`` with two failed copies: the selected one's reason is wrapped in full with ``r retries`` after it,
+        the other's is cut to one line; the panel keeps its size."""
+        assert snap_compare(
+            make_app(), terminal_size=SMALL, run_before=failed_with_a_long_reason(FixedClock())
+        )

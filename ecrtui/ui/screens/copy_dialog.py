@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -47,6 +47,8 @@ __all__ = ["CopyDialog"]
 TYPING_PAUSE = 0.4
 """Seconds of no typing before the repository or tags are planned."""
 SOURCE_LINES = 3
+SHORT_HEIGHT = 32
+"""Terminal rows below which the dialog's spacious layout would hide the plan: it goes compact."""
 """Marked images listed by name; the rest are counted."""
 
 
@@ -54,6 +56,8 @@ class CopyDialog(ModalScreen[bool]):
     """Answers ``True`` when a copy (or a backfill) was started, ``False`` when closed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings_for("copy")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]
+    """Below ``SHORT_HEIGHT`` rows the dialog fills the screen and drops its blank lines (``app.tcss``)."""
 
     def __init__(
         self,
@@ -345,6 +349,12 @@ class CopyDialog(ModalScreen[bool]):
     def action_close(self) -> None:
         """``esc``: close; nothing is copied."""
         self.dismiss(False)
+
+    @on(events.DescendantFocus, "#copy-buttons Button")
+    def _buttons_focused(self) -> None:
+        """Tab reached Copy or Cancel: bring the plan (the form's end) into view above them, so what is about to
+        start is on screen when it is started, however short the terminal."""
+        self.query_one("#copy-form", VerticalScroll).scroll_end(animate=False, immediate=True)
 
     @on(Button.Pressed, "#copy-start")
     def _start_pressed(self) -> None:

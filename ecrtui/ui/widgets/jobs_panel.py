@@ -3,7 +3,8 @@
 It listens to the App's jobs controller (``ui/jobs.py``), which hands it every job's snapshot on the UI thread, and
 redraws at most ``REDRAW_INTERVAL`` apart however fast jobs report (a copy reports every 100 kB of every blob): the
 newest snapshots are kept and drawn at the next turn. The cursor is on a job; ``x`` cancels it (between parts; a
-backfill is stopped at ECR), ``r`` runs a failed or cancelled job again. The lines are ``ui/job_lines.py``'s.
+backfill is stopped at ECR), ``r`` runs a failed or cancelled job again. The lines are ``ui/job_lines.py``'s:
+why the selected job failed is wrapped in full, the other jobs' reasons are cut to one line.
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ class JobsPanel(Widget, can_focus=True):
         in-flight rows come and go: the layout should not jump)."""
         if any(not s.state.is_final for s in self.shown):
             return MAX_LINES
-        return max(1, min(MAX_LINES, len(job_lines(self.shown, width)) if self.shown else 1))
+        lines = job_lines(self.shown, width, self._selected) if self.shown else []
+        return max(1, min(MAX_LINES, len(lines)))
 
     def render(self) -> Content:
         if not self.shown:
@@ -133,7 +135,7 @@ class JobsPanel(Widget, can_focus=True):
                 "No jobs yet: c on an image copies it; copies and backfills show here", "$text-muted"
             )
         region = self.content_region
-        lines = job_lines(self.shown, region.width or self.size.width)
+        lines = job_lines(self.shown, region.width or self.size.width, self._selected)
         height = max(1, region.height or self.size.height)
         visible = _window(lines, self._selected, height)
         return Content("\n").join(self._line(line) for line in visible)
@@ -176,7 +178,7 @@ class JobsPanel(Widget, can_focus=True):
         index = order.index(self._selected) if self._selected in order else 0
         self._selected = order[max(0, min(len(order) - 1, index + step))]
         self._update_titles()
-        self.refresh()
+        self.refresh(layout=True)  # the selected job's reasons wrap in full: its height changes
 
     def action_cancel_job(self) -> None:
         """``x``: stop the selected job between parts (nothing happens to one that ended)."""
