@@ -58,6 +58,8 @@ class AppRun:
     first_rows_s: float = 0.0
     full_s: float = 0.0
     presses_loading: list[float] = field(default_factory=list)
+    loading_at: list[float] = field(default_factory=list)
+    """For each press while loading, when it was sent (seconds after ``→``): where the slow ones fall."""
     presses_after: list[float] = field(default_factory=list)
     lost_presses: int = 0
     rss_before_kib: int = 0
@@ -114,6 +116,8 @@ class HeldKey:
             sent = self.sent[self.shown]
             loading = not self.run.full_s or sent < self.start + self.run.full_s
             (self.run.presses_loading if loading else self.run.presses_after).append(now - sent)
+            if loading:
+                self.run.loading_at.append(sent - self.start)
             self.shown += 1
 
     def begin(self) -> None:
@@ -347,6 +351,16 @@ def main() -> int:
                 )
     print(f"\nreal-app benchmark: {args.images:,} images, {args.runs} runs, tmux {SIZE[0]}x{SIZE[1]}")
     print_table(report(raws, runs, idle, memory, args.images))
+    slowest = sorted(
+        (
+            (latency, at, number)
+            for number, r in enumerate(runs, 1)
+            for latency, at in zip(r.presses_loading, r.loading_at, strict=True)
+        ),
+        reverse=True,
+    )[:10]
+    print("\nslowest presses while loading (run: sent after →, latency):")
+    print("  " + ", ".join(f"{number}: {at:.2f} s {ms(latency)}" for latency, at, number in slowest))
     if args.profile:
         which = "without keys" if args.profile_idle else "with keys held"
         print(f"\nmain thread of the first run {which} (cProfile, {args.profile}):")

@@ -179,7 +179,7 @@ class Inspector(Vertical, can_focus=True):
         self._refocus = False
         """Whether focus was inside the inspector when a load hid the tabs (it returns when they come back)."""
         self._follow_timer: Timer | None = None
-        self.add_class("-empty")
+        self._state = "empty"
         self.border_title = "Inspector"
 
     def compose(self) -> ComposeResult:
@@ -228,10 +228,7 @@ class Inspector(Vertical, can_focus=True):
     @property
     def state(self) -> str:
         """``empty``, ``loading``, ``error`` or ``ready``: what the inspector shows now."""
-        for state in ("loading", "error", "ready"):
-            if self.has_class(f"-{state}"):
-                return state
-        return "empty"
+        return self._state
 
     @property
     def status_text(self) -> str:
@@ -381,7 +378,7 @@ class Inspector(Vertical, can_focus=True):
             target.focus()
 
     def _content_target(self) -> Widget | None:
-        if not self.has_class("-ready"):
+        if self._state != "ready":
             return None
         content: dict[str, Widget] = {
             "tab-summary": self.query_one(SummaryTab),
@@ -548,14 +545,16 @@ class Inspector(Vertical, can_focus=True):
             # announcement rebuilds the footer (a layout pass), twice per image followed.
             self._can_close = can_close
             self.refresh_bindings()
-        # One restyle, not one per class: each restyles the whole subtree (tabs, tables, the JSON view), which
-        # cost ~100 ms a time on a big terminal (bench/bench_app.py --profile).
-        current = f"-{state}"
-        stale = [f"-{name}" for name in ("empty", "loading", "error", "ready") if self.has_class(f"-{name}")]
-        if stale != [current]:
-            self.remove_class(*stale, update=False)
-            self.add_class(current, update=False)
-            self.update_node_styles()
+        # Shown and hidden directly, not by a state class on the inspector: a class there restyles the whole
+        # subtree (tabs, tables, the JSON view), twice per image followed, ~30 ms of the UI thread each time, which
+        # a key pressed meanwhile waited for (bench/bench_app.py, slowest presses while loading).
+        if state != self._state:
+            self._state = state
+            ready = state == "ready"
+            self.query_one("#inspector-tabs", TabbedContent).display = ready
+            status = self.query_one("#inspector-status", Static)
+            status.display = not ready
+            status.set_class(state == "error", "-error")
         self.query_one("#inspector-status", Static).update(message)
 
     def _render_top(self) -> None:
