@@ -30,6 +30,7 @@ from ecrtui.ui.error_report import one_line
 from ecrtui.ui.format import human_size
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.widgets.inspector.row_table import RowTable
+from ecrtui.ui.widgets.inspector.tab_visibility import tab_shown
 
 if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
@@ -161,7 +162,7 @@ class ReferrersTab(Vertical):
         self._referrers, self._children, self._tags = [], [], {}
         self.table.display = self.query_one("#referrers-detail").display = False
         self.query_one("#referrers-status", Static).update("Referrers load when this tab is shown…")
-        if self.is_on_screen:
+        if tab_shown(self):
             self._load_if_needed()
 
     def on_show(self) -> None:

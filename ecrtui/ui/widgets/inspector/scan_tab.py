@@ -27,6 +27,7 @@ from ecrtui.ui.error_report import one_line
 from ecrtui.ui.format import exact_time
 from ecrtui.ui.messages import EcrFailed
 from ecrtui.ui.widgets.inspector.row_table import RowTable
+from ecrtui.ui.widgets.inspector.tab_visibility import tab_shown
 
 if TYPE_CHECKING:
     from ecrtui.ecr.details import ImageDetails
@@ -179,7 +180,7 @@ class ScanTab(Vertical):
         self._set_findings_visible(False)
         reason = no_scan_reason(details)
         self.query_one("#scan-status", Static).update(reason or "Scan findings load when this tab is shown…")
-        if reason is None and self.is_on_screen:
+        if reason is None and tab_shown(self):
             self._load_if_needed()
 
     def on_show(self) -> None:
