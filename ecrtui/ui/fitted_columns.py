@@ -61,7 +61,10 @@ def fill_fitted(
     when the width changes."""
     row = table.cursor_row
     padding = 2 * table.cell_padding * len(headers)
-    scrollbar = table.styles.scrollbar_size_vertical if len(rows) > table.size.height - 1 else 0
+    # The vertical scrollbar's room is always kept (a stable gutter): guessing whether the rows will overflow from
+    # the table's height read before the layout settles gave widths one column apart from run to run.
+    table.styles.scrollbar_gutter = "stable"
+    scrollbar = table.styles.scrollbar_size_vertical
     natural = [
         max([cell_len(header), *(cells[index].cell_len for _, cells in rows)])
         for index, header in enumerate(headers)
