@@ -64,7 +64,9 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
-    socket = f"ecrtui-e2e-{os.getpid()}"
+    # One server per test: reusing one name per worker process let a test's new-session reach the previous test's
+    # server while it was still shutting down ("server exited unexpectedly").
+    socket = f"ecrtui-e2e-{os.getpid()}-{tmp_path.name}"
     session = "ecrtui"
     exit_file = tmp_path / "exit-code"
     home = tmp_path / "home"
