@@ -123,13 +123,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("app.prev_tab", "left_square_bracket", "previous_tab", "Prev tab", "app", show=False),
     ActionSpec("app.next_tab", "right_square_bracket", "next_tab", "Next tab", "app", show=False),
-    # Any list pane (the virtual table)
-    ActionSpec("table.down", "down,j", "cursor_down", "Down", "table", show=False),
-    ActionSpec("table.up", "up,k", "cursor_up", "Up", "table", show=False),
-    ActionSpec("table.top", "home,g", "cursor_top", "Top", "table", show=False),
-    ActionSpec("table.bottom", "end,G", "cursor_bottom", "Bottom", "table", show=False),
-    ActionSpec("table.page_down", "pagedown", "page_down", "Page down", "table", show=False),
-    ActionSpec("table.page_up", "pageup", "page_up", "Page up", "table", show=False),
+    # Any list pane (the virtual table). Every list key is priority: the App runs it as the key arrives, in the
+    # order typed. ``enter`` and ``/`` must (they move the focus before the next key of a burst is dispatched); so
+    # must the rest, or an ``enter`` typed right after them overtakes them (the App runs a priority key at once but
+    # only queues the others for the table: ``G k k k enter`` in one read opened the top row, tmux, right after
+    # start). Only the focused table's bindings are live, so nothing is taken from another widget.
+    ActionSpec("table.down", "down,j", "cursor_down", "Down", "table", show=False, priority=True),
+    ActionSpec("table.up", "up,k", "cursor_up", "Up", "table", show=False, priority=True),
+    ActionSpec("table.top", "home,g", "cursor_top", "Top", "table", show=False, priority=True),
+    ActionSpec("table.bottom", "end,G", "cursor_bottom", "Bottom", "table", show=False, priority=True),
+    ActionSpec("table.page_down", "pagedown", "page_down", "Page down", "table", show=False, priority=True),
+    ActionSpec("table.page_up", "pageup", "page_up", "Page up", "table", show=False, priority=True),
     # Priority, like ``/``: the App runs it as the key arrives, and opening moves the focus at once, so the keys
     # typed right after ``enter`` in one burst (``/v1.4``, ``jjj``) reach the pane just opened.
     ActionSpec(
@@ -141,7 +145,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         priority=True,
         help="Go into the selection",
     ),
-    ActionSpec("table.back", "escape,h,left", "go_back", "Back", "table", show=False, help="Go back"),
+    ActionSpec(
+        "table.back", "escape,h,left", "go_back", "Back", "table", show=False, priority=True, help="Go back"
+    ),
     # Priority: the App runs it as the key arrives, before the keys typed right after it are dispatched, so a
     # burst ("/v1.4" pasted, or over a slow SSH link) lands in the filter instead of running list keys.
     ActionSpec(
@@ -162,8 +168,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         priority=True,
         help="In the Registries pane: filter the repositories (the Repositories pane's filter)",
     ),
-    ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", help="Cycle the sort order"),
-    ActionSpec("table.mark", "space", "toggle_mark", "Mark", "table", show=False, help="Mark images"),
+    ActionSpec("table.sort", "s", "cycle_sort", "Sort", "table", priority=True, help="Cycle the sort order"),
+    ActionSpec(
+        "table.mark", "space", "toggle_mark", "Mark", "table", show=False, priority=True, help="Mark images"
+    ),
     # Managing what you browse (``ui/manage.py``): every change is reviewed first; read-only mode hides them
     ActionSpec(
         "manage.tag", "t", "feature('manage.tag')", "Tag", "manage", help="Add or move a tag to the image"

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from ecrtui.config import RegistryEntry, Settings
 from ecrtui.ecr.aws_files import AwsFiles
+from ecrtui.sandbox import seed
 from ecrtui.ui.app import EcrTuiApp
 from ecrtui.ui.screens.copy_dialog import CopyDialog
 from ecrtui.ui.widgets.copy_plan import CopyPlanView
@@ -49,6 +50,15 @@ async def highlight(pilot: Pilot[Any], wait_for: WaitFor, repository: str, tag: 
     key = next(k for k in app.images.table.visible_keys if k.endswith(summary.digest))
     app.images.table.move_cursor_to_key(key)
     await wait_for(pilot, lambda: app.image == summary, f"{repository}:{tag} highlighted")
+    return app
+
+
+async def three_marked(pilot: Pilot[Any], wait_for: WaitFor) -> EcrTuiApp:
+    """Start, open web/frontend and mark three images with ``space`` from ``latest`` down."""
+    app = await highlight(pilot, wait_for, seed.FRONTEND_REPOSITORY, "latest")
+    app.images.table.focus()
+    await pilot.press("space", "j", "space", "j", "space")
+    await wait_for(pilot, lambda: len(app.images.marked_images) == 3, "three marked")
     return app
 
 

@@ -22,7 +22,7 @@ from tests.conftest import SandboxProcess
 from tests.far_profile import with_far_profile
 from tests.ui.app_steps import WaitFor, asynctest
 from tests.ui.conftest import fixed_clock
-from tests.ui.copy_steps import SIZE, highlight, open_dialog, panel_of
+from tests.ui.copy_steps import SIZE, open_dialog, panel_of, three_marked
 
 
 @asynctest
@@ -41,10 +41,7 @@ async def test_marked_images_to_a_dead_registry_fail_together_with_one_reason(
     )
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
-        await highlight(pilot, wait_for, seed.FRONTEND_REPOSITORY, "latest")
-        app.images.table.focus()
-        await pilot.press("space", "j", "space", "j", "space")
-        await wait_for(pilot, lambda: len(app.images.marked_images) == 3, "three marked")
+        await three_marked(pilot, wait_for)
         dialog = await open_dialog(pilot, wait_for)
         dialog.query_one("#copy-registry", Select).value = entry_key(
             RegistryEntry(profile="far", region="eu-west-1")

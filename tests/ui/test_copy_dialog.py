@@ -13,7 +13,7 @@ from ecrtui.ui.format import human_size
 from ecrtui.ui.screens.copy_dialog import CopyDialog
 from tests.conftest import SandboxProcess
 from tests.ui.app_steps import MakeApp, WaitFor, asynctest
-from tests.ui.copy_steps import SIZE, app_on, dialog_of, highlight, open_dialog, plan_text
+from tests.ui.copy_steps import SIZE, app_on, dialog_of, highlight, open_dialog, plan_text, three_marked
 
 DEV_HOST = "111111111111.dkr.ecr.us-east-1.amazonaws.com"
 PROD_HOST = "222222222222.dkr.ecr.eu-west-1.amazonaws.com"
@@ -256,10 +256,7 @@ async def test_marked_images_sharing_layers_count_each_blob_once(
     """The engine uploads a layer the marked images share once per destination repository: so does the plan."""
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await highlight(pilot, wait_for, seed.FRONTEND_REPOSITORY, "latest")
-        app.images.table.focus()
-        await pilot.press("space", "j", "space", "j", "space")
-        await wait_for(pilot, lambda: len(app.images.marked_images) == 3, "three marked")
+        await three_marked(pilot, wait_for)
         dialog = await open_dialog(pilot, wait_for)
         preview = dialog.preview
         assert preview is not None

@@ -82,6 +82,15 @@ class FixedClock:
         return self.now
 
 
+async def jobs_on_clock(pilot: Pilot[Any], clock: FixedClock) -> EcrTuiApp:
+    """The app showing web/api's latest image, its jobs timed by ``clock`` (rates and ETAs on screen fixed)."""
+    app = pilot.app
+    assert isinstance(app, EcrTuiApp)
+    await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
+    app.jobs.board.clock = clock
+    return app
+
+
 def scripted_jobs(clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
     """A ``run_before``: a finished copy, a failed copy and a running one (2 of 6 MB at 1 MB/s, two blobs in
     flight), the panel focused on the running one."""
@@ -108,10 +117,7 @@ def scripted_jobs(clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
         raise AccessDenied("cancelled")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        assert isinstance(app, EcrTuiApp)
-        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
-        app.jobs.board.clock = clock
+        app = await jobs_on_clock(pilot, clock)
         done = app.jobs.start(JobKind.COPY, "web/api:v1.4.2 → demo-prod web/api", finished)
         broken = app.jobs.start(JobKind.COPY, "platform/base:python-3.12.10 → demo-prod", failed)
         await until(pilot, lambda: done.state.is_final and broken.state.is_final, "two jobs ended")
@@ -224,10 +230,7 @@ def backfill_in_progress(clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
         raise AccessDenied("cancelled")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        assert isinstance(app, EcrTuiApp)
-        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
-        app.jobs.board.clock = clock
+        app = await jobs_on_clock(pilot, clock)
         done = app.jobs.start(JobKind.COPY, "web/api:v1.4.2 → demo-prod web/api", copied)
         failed = app.jobs.start(JobKind.REPLICATION, "replication of web/api:v1.4.2", watched)
         await until(pilot, lambda: done.state.is_final and failed.state.is_final, "two jobs ended")
@@ -300,10 +303,7 @@ def index_copy_in_flight(plan: CopyPlan, clock: FixedClock) -> Callable[[Pilot[A
         raise AccessDenied("cancelled")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        assert isinstance(app, EcrTuiApp)
-        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
-        app.jobs.board.clock = clock
+        app = await jobs_on_clock(pilot, clock)
         app.jobs.start(JobKind.COPY, "web/gateway:v2.1.0 → demo-prod web/gateway", running)
         await until(pilot, reported.is_set, "the copy's reports")
         await pilot.press("J")
@@ -351,10 +351,7 @@ def failed_with_a_long_reason(clock: FixedClock) -> Callable[[Pilot[Any]], Any]:
         return run
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        assert isinstance(app, EcrTuiApp)
-        await showing(seed.API_REPOSITORY, seed.API_LATEST)(pilot)
-        app.jobs.board.clock = clock
+        app = await jobs_on_clock(pilot, clock)
         older = app.jobs.start(JobKind.COPY, "web/api:v1.4.1 → demo-prod", failed(LONG_REASON))
         await until(pilot, lambda: older.state.is_final, "the older copy failed")
         newer = app.jobs.start(JobKind.COPY, "platform/base:python-3.12.10 → demo-prod", failed(LONG_REASON))

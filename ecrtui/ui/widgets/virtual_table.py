@@ -14,7 +14,6 @@ search texts, style names and sort keys.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from itertools import compress
 from typing import ClassVar
 
@@ -68,14 +67,8 @@ class TableMessage(Message):
 class VirtualTable(ScrollView, can_focus=True):
     """A keyboard-first table for very long lists (see the module docstring)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        replace(binding, priority=True) for binding in bindings_for("table")
-    ]
-    """Every list key runs as it arrives, in the order typed. ``enter`` and ``/`` must (they move the focus before
-    the next key of a burst is dispatched); so must the rest, or an ``enter`` typed right after them overtakes them:
-    the App runs a priority key at once but only queues the others for the table, so ``G k k k enter`` in one read
-    opened the top row (tmux, right after start). Only the focused table's bindings are live, so nothing is taken
-    from another widget."""
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("table"))
+    """All priority (see ``actions.py``): a list's keys run in the order typed, before an ``enter`` after them."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-table--header",
